@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Connection options of every module and plugin. Modules read the environment
+    # variables named here through argument-spec fallbacks.
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - Huawei Cloud region, used to build the default O(endpoint) and O(identity_endpoint),
+        and as the default O(project_name).
+      - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
+    type: str
+    default: cn-north-4
+  cloud:
+    description:
+      - Domain suffix of the cloud's endpoints.
+      - If not set, the value of the E(HW_CLOUD) environment variable is used.
+    type: str
+    default: myhuaweicloud.com
+  endpoint:
+    description:
+      - Base URL of the RES API, without the C(/v1) path.
+      - If not set, the value of the E(HW_RES_ENDPOINT) environment variable is used,
+        and failing that C(https://res.<region>.<cloud>).
+    type: str
+  identity_endpoint:
+    description:
+      - Base URL of the IAM v3 API. Tokens are requested from C(<identity_endpoint>/auth/tokens).
+      - If not set, the value of the E(HW_AUTH_URL) environment variable is used,
+        and failing that C(https://iam.<region>.<cloud>/v3).
+    type: str
+  project_id:
+    description:
+      - ID of the project whose services are read.
+      - If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
+      - Required with O(auth_token). With password authentication it defaults to the project of the
+        issued token; with AK/SK signing it is looked up in IAM by O(project_name).
+    type: str
+  project_name:
+    description:
+      - Name of the project to scope IAM password tokens to, and to look the project ID up by when
+        O(project_id) is not set.
+      - If not set, the value of the E(HW_PROJECT_NAME) environment variable is used, and failing that O(region).
+    type: str
+  workspace_id:
+    description:
+      - RES workspace whose services are read.
+      - If not set, the value of the E(HW_RES_WORKSPACE_ID) environment variable is used.
+    type: str
+    default: "0"
+  access_key:
+    description:
+      - Access key ID (AK) for C(SDK-HMAC-SHA256) request signing, together with O(secret_key).
+      - If not set, the value of the E(HW_ACCESS_KEY) environment variable is used.
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) that signs requests made with O(access_key).
+      - If not set, the value of the E(HW_SECRET_KEY) environment variable is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary AK/SK credentials, sent as C(X-Security-Token).
+      - If not set, the value of the E(HW_SECURITY_TOKEN) environment variable is used.
+    type: str
+  auth_token:
+    description:
+      - A pre-issued IAM token, sent as C(X-Auth-Token). It cannot be renewed; when it expires the task fails.
+      - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
+    type: str
+  user:
+    description:
+      - IAM user name for password authentication, together with O(password) and O(domain).
+      - If not set, the value of the E(HW_USER_NAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(user).
+      - If not set, the value of the E(HW_USER_PASSWORD) environment variable is used.
+    type: str
+  domain:
+    description:
+      - Account (domain) name that O(user) belongs to.
+      - If not set, the value of the E(HW_DOMAIN_NAME) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the endpoints. Turn it off only for test endpoints.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM bundle of CA certificates to verify the endpoints with, instead of the system's.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times to retry a request after a connection error, a timeout, or HTTP 429, 500, 502, 503
+        or 504, with exponential backoff and jitter, honouring C(Retry-After) (capped at 60 seconds).
+    type: int
+    default: 3
+notes:
+  - "Authentication: O(auth_token) is used if set; otherwise AK/SK signing if O(access_key) and O(secret_key)
+    are set; otherwise IAM password authentication with O(user), O(password) and O(domain).
+    A method given in part, or none at all, is an error."
+  - An IAM password token is requested once per credential set and project, reused while it is valid, and
+    renewed once if the API answers that it has expired.
+  - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
+requirements:
+  - requests
+"""
+
+    # Controller plugins (lookup, inventory) read the same options through
+    # Ansible's configuration system, which needs the environment variables
+    # declared as env entries; the descriptions above stay the single text.
+    PLUGIN = r"""
+options:
+  region:
+    env:
+      - name: HW_REGION_NAME
+  cloud:
+    env:
+      - name: HW_CLOUD
+  endpoint:
+    env:
+      - name: HW_RES_ENDPOINT
+  identity_endpoint:
+    env:
+      - name: HW_AUTH_URL
+  project_id:
+    env:
+      - name: HW_PROJECT_ID
+  project_name:
+    env:
+      - name: HW_PROJECT_NAME
+  workspace_id:
+    env:
+      - name: HW_RES_WORKSPACE_ID
+  access_key:
+    env:
+      - name: HW_ACCESS_KEY
+  secret_key:
+    env:
+      - name: HW_SECRET_KEY
+  security_token:
+    env:
+      - name: HW_SECURITY_TOKEN
+  auth_token:
+    env:
+      - name: HW_AUTH_TOKEN
+  user:
+    env:
+      - name: HW_USER_NAME
+  password:
+    env:
+      - name: HW_USER_PASSWORD
+  domain:
+    env:
+      - name: HW_DOMAIN_NAME
+"""

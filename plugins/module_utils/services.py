@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Normalize, filter, summarize and query RES services.
+
+Pure functions over plain dicts, shared by the module, the lookup, the
+inventory and the compliance rules, so every entry point shows a service the
+same way. Anything the API sends that cannot be understood raises ResError.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+from datetime import datetime, timezone
+from fnmatch import fnmatchcase
+
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+
+DOCUMENTED_STATUSES = ("deploying", "running", "stopped", "concerning")
+REQUIRED_TEXT_FIELDS = ("service_id", "service_name", "status")
+COUNTER_FIELDS = ("invocation_times", "failed_times")
+TIME_FIELDS = ("publish_time", "update_time")
+GLOB_CHARACTERS = re.compile(r"[*?\[]")
+_INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+
+
+def _integer(value):
+    """An integer from the API's digit strings (or numbers); None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INTEGER.match(value):
+        return int(value)
+    return None
+
+
+def _iso_from_epoch_ms(value):
+    millis = _integer(value)
+    if millis is None:
+        return None
+    try:
+        moment = datetime.fromtimestamp(millis / 1000.0, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def normalize_service(raw, project_id, workspace_id):
+    """Return (service, warnings) for one service as the list endpoint sent it.
+
+    Every field the API sent is kept; counters become integers, times gain an
+    ISO 8601 twin, and the query's project and workspace are added.
+    """
+    if not isinstance(raw, dict):
+        raise ResError("RES sent a service entry that is not an object: %s." % _excerpt(raw))
+    for field in REQUIRED_TEXT_FIELDS:
+        if not isinstance(raw.get(field), str):
+            raise ResError("RES sent a service without a text %s: %s." % (field, _excerpt(raw)))
+    service = dict(raw)
+    warnings = []
+    label = "service %s (%s)" % (raw["service_name"], raw["service_id"])
+    service.setdefault("description", None)
+    for field in COUNTER_FIELDS:
+        service[field] = _integer(raw.get(field))
+        if service[field] is None:
+            warnings.append("%s: %s %s is not a whole number; returned as null." % (
+                label, field, _excerpt(raw.get(field))))
+    invocations, failures = service["invocation_times"], service["failed_times"]
+    if invocations is None or failures is None:
+        service["failure_rate"] = None
+    else:
+        service["failure_rate"] = float(failures) / invocations if invocations > 0 else 0.0
+    for field in TIME_FIELDS:
+        service[field + "_iso"] = _iso_from_epoch_ms(raw.get(field))
+        if service[field + "_iso"] is None and raw.get(field) is not None:
+            warnings.append("%s: %s %s is not a time in epoch milliseconds." % (
+                label, field, _excerpt(raw.get(field))))
+    service["project_id"] = project_id
+    service["workspace_id"] = workspace_id
+    return service, warnings
+
+
+def normalize_services(raws, project_id, workspace_id):
+    """Normalize a list of services; returns (services, warnings)."""
+    if not isinstance(raws, list):
+        raise ResError("RES sent services that are not a list: %s." % _excerpt(raws))
+    services, warnings = [], []
+    for raw in raws:
+        service, service_warnings = normalize_service(raw, project_id, workspace_id)
+        services.append(service)
+        warnings.extend(service_warnings)
+    return services, warnings
+
+
+def _excerpt(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def has_glob(pattern):
+    return bool(GLOB_CHARACTERS.search(pattern))
+
+
+class ServiceFilter:
+    """Which services to keep: every given criterion must hold; within a list, any entry may match.
+
+    ``names`` are shell-style globs on service_name (case-sensitive, as the API is).
+    """
+
+    def __init__(self, service_ids=None, names=None, statuses=None, infer_type=None, is_shared=None):
+        self.service_ids = list(service_ids or [])
+        self.names = list(names or [])
+        self.statuses = list(statuses or [])
+        self.infer_type = infer_type
+        self.is_shared = is_shared
+
+    @classmethod
+    def from_options(cls, get_option, service_ids=None):
+        """Build from the shared filter options, read through ``get_option(name)``."""
+        return cls(service_ids=service_ids, names=get_option("name"), statuses=get_option("status"),
+                   infer_type=get_option("infer_type"), is_shared=get_option("is_shared"))
+
+    def matches(self, service):
+        if self.service_ids and service.get("service_id") not in self.service_ids:
+            return False
+        if self.names and not any(fnmatchcase(service.get("service_name", ""), name) for name in self.names):
+            return False
+        if self.statuses and service.get("status") not in self.statuses:
+            return False
+        if self.infer_type is not None and service.get("infer_type") != self.infer_type:
+            return False
+        if self.is_shared is not None and service.get("is_shared") is not self.is_shared:
+            return False
+        return True
+
+    def apply(self, services):
+        return [service for service in services if self.matches(service)]
+
+    def expected(self):
+        """Names (without glob characters) and service IDs that must exist for the filter to be satisfied."""
+        return [("service_name", name) for name in self.names if not has_glob(name)] + \
+            [("service_id", service_id) for service_id in self.service_ids]
+
+
+def summarize(services):
+    """``{"total": N, "by_status": {status: n}}`` over ``services``."""
+    by_status = {}
+    for service in services:
+        by_status[service["status"]] = by_status.get(service["status"], 0) + 1
+    return {"total": len(services), "by_status": by_status}
+
+
+def pending_services(services, service_filter, wait_status):
+    """What a wait is still waiting for: a list of sentences, empty when done.
+
+    A matched service whose status is not in ``wait_status`` is pending, and so
+    is an expected name or ID (see ServiceFilter.expected) that no service has yet.
+    """
+    pending = ["%s (%s) is %s" % (service["service_name"], service["service_id"], service["status"])
+               for service in services if service["status"] not in wait_status]
+    for field, value in service_filter.expected():
+        if not any(service.get(field) == value for service in services):
+            pending.append("%s %s does not exist yet" % (field.replace("_", " "), value))
+    return pending
+
+
+def run_query(services, expression):
+    """Apply a JMESPath expression to ``services``; raises ResError on a bad expression or a missing jmespath."""
+    try:
+        import jmespath
+        from jmespath.exceptions import JMESPathError
+    except ImportError:
+        raise ResError("The query option needs the Python library jmespath; install it with 'pip install jmespath' "
+                       "on the host that runs this task.")
+    try:
+        return jmespath.search(expression, services)
+    except JMESPathError as exc:
+        raise ResError("query %r is not a valid JMESPath expression: %s" % (expression, exc))
