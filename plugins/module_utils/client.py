@@ -18,6 +18,7 @@ __metaclass__ = type
 import hashlib
 import json
 import re
+import socket
 import threading
 import traceback
 from collections import namedtuple
@@ -32,7 +33,8 @@ from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFil
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import InvalidHeader
+    from urllib3.exceptions import InvalidHeader, NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
     from urllib3.util.retry import Retry
 except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -453,24 +455,35 @@ def _parse_expiry(value):
 def _transport_failure(service, method, url, exc, config):
     target = "%s %s %s" % (service, method, url)
     retried = " after %d retries" % config.retries if config.retries else ""
+    cause = _root_cause(exc)
     if isinstance(exc, requests.exceptions.SSLError):
         return ("%s failed TLS verification: %s. Set ca_path to the CA bundle that signs the endpoint "
-                "(or validate_certs: false for a test endpoint)." % (target, _root_cause(exc)))
-    if isinstance(exc, requests.exceptions.Timeout):
+                "(or validate_certs: false for a test endpoint)." % (target, _describe(cause)))
+    # urllib3 wraps a read timeout that outlived the retries in a connection error, and counts a refused
+    # connection as a kind of connect timeout: tell them apart by the root cause.
+    refused = isinstance(cause, (NewConnectionError, ConnectionRefusedError))
+    if not refused and (isinstance(exc, requests.exceptions.Timeout)
+                        or isinstance(cause, (socket.timeout, TimeoutError, Urllib3Timeout))):
         return "%s got no answer within %d seconds%s (timeout)." % (target, config.timeout, retried)
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return "%s could not connect%s: %s." % (target, retried, _root_cause(exc))
-    return "%s failed%s: %s." % (target, retried, _root_cause(exc))
+        return "%s could not connect%s: %s." % (target, retried, _describe(cause))
+    return "%s failed%s: %s." % (target, retried, _describe(cause))
 
 
 def _root_cause(exc):
-    """The innermost reason of a requests/urllib3 exception, without urllib3's object reprs."""
-    reason = exc
-    while True:
-        inner = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
-        if not isinstance(inner, BaseException) or inner is reason:
+    """The innermost exception behind a requests/urllib3 exception."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((arg for arg in getattr(exc, "args", ()) if isinstance(arg, BaseException)), None)
+        if inner is None:
             break
-        reason = inner
-    text = str(reason)
+        exc = inner
+    return exc
+
+
+def _describe(exc):
     # urllib3 phrases it "<urllib3.connection.HTTPConnection object at 0x...>: Failed to establish ..."
-    return re.sub(r"<[^>]+ object at 0x[0-9a-f]+>: ", "", text)
+    return re.sub(r"<[^>]+ object at 0x[0-9a-f]+>: ", "", str(exc))

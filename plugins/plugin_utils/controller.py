@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Glue between controller plugins (lookup, inventory) and the shared client.
+
+Plugins read options through Ansible's configuration system instead of an
+argument spec; this turns those options into the client's configuration,
+marks what the API sent as unsafe, and turns ResError into the plugin's own
+error type.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from contextlib import contextmanager
+
+from ansible.module_utils.common.text.converters import to_native
+from ansible.utils.unsafe_proxy import wrap_var
+from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.options import connection_options_from
+
+
+def connection_config(get_option, templar=None, **overrides):
+    """A ConnectionConfig from a plugin's ``get_option``, with ``overrides`` (such as a project) on top.
+
+    With a ``templar``, option values that are templates (``{{ lookup('env', 'X') }}``,
+    a vaulted variable) are rendered first, as inventory files need.
+    """
+    options = connection_options_from(get_option)
+    if templar is not None:
+        options = dict((name, _render(templar, value)) for name, value in options.items())
+    options.update((name, value) for name, value in overrides.items() if value is not None)
+    return ConnectionConfig(options)
+
+
+def _render(templar, value):
+    if isinstance(value, str) and templar.is_template(value):
+        return templar.template(value)
+    return value
+
+
+def make_unsafe(value):
+    """Mark API data (service names, descriptions...) so that Ansible never renders it as a template."""
+    return wrap_var(value)
+
+
+@contextmanager
+def raised_as(error_class):
+    """Re-raise ResError as ``error_class`` (AnsibleLookupError, AnsibleParserError...) with the same message."""
+    try:
+        yield
+    except ResError as error:
+        # The message is complete; the chained ResError would only add a traceback.
+        raise error_class(to_native(error.message)) from None

@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The option declarations in module_utils/options.py and the doc fragments must say the same thing."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import yaml
+
+from ansible_collections.hwc.res.plugins.doc_fragments.connection import ModuleDocFragment as Connection
+from ansible_collections.hwc.res.plugins.doc_fragments.service_filters import ModuleDocFragment as Filters
+from ansible_collections.hwc.res.plugins.module_utils.options import CONNECTION_OPTIONS, FILTER_OPTIONS
+
+
+def _options(fragment_text):
+    return yaml.safe_load(fragment_text)["options"]
+
+
+def _assert_same(declared, documented):
+    assert sorted(documented) == sorted(declared)
+    for name, spec in declared.items():
+        doc = documented[name]
+        assert doc["type"] == spec["type"], name
+        assert doc.get("elements") == spec.get("elements"), name
+        assert doc.get("default") == spec.get("default"), name
+
+
+def test_connection_fragment_matches_the_argument_spec():
+    _assert_same(CONNECTION_OPTIONS, _options(Connection.DOCUMENTATION))
+
+
+def test_plugin_variant_declares_exactly_the_environment_variables():
+    documented = dict((name, [entry["name"] for entry in option["env"]])
+                      for name, option in _options(Connection.PLUGIN).items())
+    declared = dict((name, spec["env"]) for name, spec in CONNECTION_OPTIONS.items() if spec.get("env"))
+    assert documented == declared
+
+
+def test_module_descriptions_name_each_environment_variable():
+    documented = _options(Connection.DOCUMENTATION)
+    for name, spec in CONNECTION_OPTIONS.items():
+        text = " ".join(documented[name]["description"])
+        for variable in spec.get("env", []):
+            assert "E(%s)" % variable in text, name
+
+
+def test_filter_fragment_matches_the_filter_spec():
+    _assert_same(FILTER_OPTIONS, _options(Filters.DOCUMENTATION))
+
+
+def test_secrets_are_no_log():
+    assert sorted(name for name, spec in CONNECTION_OPTIONS.items() if spec.get("no_log")) == [
+        "auth_token", "password", "secret_key", "security_token"]

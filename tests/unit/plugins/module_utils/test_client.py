@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The client against the simulator: every auth method, retries, error shapes, configuration errors."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.hwc.res.plugins.module_utils import client as client_module
+from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
+
+SIMULATOR_DIR = Path(__file__).resolve().parents[4] / "tests" / "simulator"
+sys.path.insert(0, str(SIMULATOR_DIR))
+from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+SAMPLE = json.loads((SIMULATOR_DIR / "sample_data.json").read_text())
+DEMO = SAMPLE["domains"][0]
+PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
+CREDENTIALS = {
+    "password": {"user": DEMO["users"][0]["name"], "password": DEMO["users"][0]["password"], "domain": DEMO["name"]},
+    "aksk": {"access_key": DEMO["access_keys"][0]["access"], "secret_key": DEMO["access_keys"][0]["secret"]},
+    "temporary": {"access_key": DEMO["access_keys"][1]["access"], "secret_key": DEMO["access_keys"][1]["secret"],
+                  "security_token": DEMO["access_keys"][1]["security_token"]},
+    "token": {"auth_token": "sim-token-cn-north-4-valid", "project_id": PROJECT_ID},
+}
+SECRETS = [DEMO["users"][0]["password"], DEMO["access_keys"][0]["secret"], DEMO["access_keys"][1]["secret"],
+           DEMO["access_keys"][1]["security_token"], "sim-token-cn-north-4-valid"]
+SAMPLE_NAMES = sorted(s["service_name"] for p in SAMPLE["projects"] if p["id"] == PROJECT_ID
+                      for s in p["workspaces"]["0"])
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    client_module.clear_caches()
+    yield
+    client_module.clear_caches()
+
+
+@pytest.fixture(scope="module")
+def running_simulator():
+    with ResSimulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(running_simulator):
+    running_simulator.clear_faults()
+    running_simulator.reset_counters()
+    yield running_simulator
+    running_simulator.clear_faults()
+
+
+def make_client(sim, auth="password", **options):
+    settings = {"endpoint": sim.url, "identity_endpoint": sim.url + "/v3", "retries": 2, "timeout": 5}
+    settings.update(CREDENTIALS[auth])
+    settings.update(options)
+    return ResClient(ConnectionConfig(settings))
+
+
+def failure(sim, auth="password", **options):
+    with pytest.raises(ResError) as caught:
+        with make_client(sim, auth, **options) as res:
+            res.find_services()
+    message = caught.value.message
+    for secret in SECRETS:
+        assert secret not in message
+    return caught.value
+
+
+@pytest.mark.parametrize("auth", sorted(CREDENTIALS))
+def test_each_auth_method_lists_the_project(sim, auth):
+    with make_client(sim, auth, project_id=PROJECT_ID) as res:
+        services, warnings = res.find_services()
+    assert sorted(s["service_name"] for s in services) == SAMPLE_NAMES
+    assert {s["project_id"] for s in services} == {PROJECT_ID}
+    assert warnings == []
+    assert sim.counters["list"] == 1
+
+
+def test_password_auth_derives_the_project_from_the_token(sim):
+    with make_client(sim, "password") as res:
+        assert res.project_id == PROJECT_ID
+        res.find_services()
+    assert (sim.counters["token"], sim.counters["projects"], sim.counters["list"]) == (1, 0, 1)
+
+
+def test_password_token_is_scoped_by_project_name(sim):
+    with make_client(sim, "password", project_name="cn-east-3") as res:
+        assert res.project_id == "d6fbd8036f5b8b53ef1cd25fabea478f"
+
+
+@pytest.mark.parametrize("auth", ["aksk", "temporary"])
+def test_aksk_derives_the_project_by_name_once(sim, auth):
+    for _ in range(2):
+        with make_client(sim, auth) as res:
+            assert res.project_id == PROJECT_ID
+    assert sim.counters["projects"] == 1
+
+
+def test_password_token_is_reused_across_clients(sim):
+    for _ in range(3):
+        with make_client(sim, "password", project_id=PROJECT_ID) as res:
+            res.find_services()
+    assert (sim.counters["token"], sim.counters["list"]) == (1, 3)
+
+
+def test_expired_password_token_is_renewed_once(sim):
+    sim.add_fault("list", "expire_token", times=1)
+    with make_client(sim, "password", project_id=PROJECT_ID) as res:
+        services, _warnings = res.find_services()
+    assert services
+    assert (sim.counters["token"], sim.counters["list"]) == (2, 2)
+
+
+def test_token_that_stays_expired_fails_after_one_renewal(sim):
+    sim.add_fault("list", "expire_token", times=None)
+    error = failure(sim, "password", project_id=PROJECT_ID)
+    assert (error.status_code, error.error_code) == (401, "APIGW.0301")
+    assert "token expires" in error.message
+    assert (sim.counters["token"], sim.counters["list"]) == (2, 2)
+
+
+def test_expired_pre_issued_token_fails_without_retry(sim):
+    error = failure(sim, "token", auth_token="sim-token-cn-north-4-expired")
+    assert (error.status_code, error.error_code) == (401, "APIGW.0301")
+    assert "HTTP 401" in error.message and "token expires" in error.message
+    assert sim.counters["list"] == 1 and sim.counters["token"] == 0
+
+
+def test_token_of_another_project_is_refused(sim):
+    error = failure(sim, "token", auth_token="sim-token-cn-east-3-valid")
+    assert (error.status_code, error.error_code) == (401, "res.2301")
+    assert "Failed to resolve the token from the request." in error.message
+
+
+def test_wrong_password_names_iam_status_and_text(sim):
+    error = failure(sim, "password", password="not-the-password")
+    assert error.status_code == 401
+    assert "IAM POST /v3/auth/tokens failed with HTTP 401" in error.message
+    assert "The username or password is wrong." in error.message
+
+
+def test_wrong_secret_key_is_refused_by_signature_check(sim):
+    error = failure(sim, "aksk", project_id=PROJECT_ID, secret_key="W" * 40)
+    assert (error.status_code, error.error_code) == (401, "APIGW.0301")
+    assert "verify aksk signature fail" in error.message
+
+
+def test_temporary_key_without_its_security_token_is_refused(sim):
+    error = failure(sim, "temporary", project_id=PROJECT_ID, security_token=None)
+    assert error.status_code == 401
+
+
+def test_request_id_is_reported(sim):
+    error = failure(sim, "aksk", project_id=PROJECT_ID, secret_key="W" * 40)
+    assert error.request_id and ("Request ID: %s." % error.request_id) in error.message
+
+
+def test_503_then_success_is_retried(sim):
+    sim.add_fault("list", "http_error", times=1, status=503)
+    with make_client(sim, project_id=PROJECT_ID) as res:
+        assert res.find_services()[0]
+    assert sim.counters["list"] == 2
+
+
+def test_429_honours_retry_after(sim):
+    sim.add_fault("list", "http_error", times=1, status=429, body_kind="gateway", retry_after=1)
+    started = time.monotonic()
+    with make_client(sim, project_id=PROJECT_ID) as res:
+        assert res.find_services()[0]
+    assert time.monotonic() - started >= 1.0
+    assert sim.counters["list"] == 2
+
+
+def test_persistent_500_fails_after_the_retries_naming_status_and_code(sim):
+    sim.add_fault("list", "http_error", times=None, status=500, error_code="res.5000", error_msg="Internal error.")
+    error = failure(sim, "password", project_id=PROJECT_ID, retries=2)
+    assert sim.counters["list"] == 3
+    assert (error.status_code, error.error_code, error.error_msg) == (500, "res.5000", "Internal error.")
+    assert "RES GET /v1/%s/infer-services failed with HTTP 500" % PROJECT_ID in error.message
+
+
+def test_retries_zero_sends_once(sim):
+    sim.add_fault("list", "http_error", times=None, status=502, body_kind="html")
+    error = failure(sim, "password", project_id=PROJECT_ID, retries=0)
+    assert sim.counters["list"] == 1
+    assert error.status_code == 502
+    assert "not a JSON object" in error.message and "502 Bad Gateway" in error.message
+
+
+def test_bad_request_is_not_retried(sim):
+    sim.add_fault("list", "http_error", times=None, status=400, error_code="RES.1001", error_msg="Invalid parameter.")
+    error = failure(sim, "password", project_id=PROJECT_ID)
+    assert sim.counters["list"] == 1
+    assert error.error_code == "RES.1001"
+
+
+def test_broken_json_is_a_clear_failure(sim):
+    sim.add_fault("list", "broken_json", times=None)
+    error = failure(sim, "password", project_id=PROJECT_ID)
+    assert error.status_code == 200 and "not a JSON object" in error.message
+
+
+def test_is_success_false_on_http_200(sim):
+    sim.add_fault("list", "not_success", times=None, error_code="res.1001", error_msg="Invalid workspace.")
+    error = failure(sim, "password", project_id=PROJECT_ID)
+    assert (error.status_code, error.error_code, error.error_msg) == (200, "res.1001", "Invalid workspace.")
+    assert sim.counters["list"] == 1
+
+
+def test_missing_services_is_a_failure_not_an_empty_list(sim):
+    sim.add_fault("list", "missing_services", times=None)
+    error = failure(sim, "password", project_id=PROJECT_ID)
+    assert "no services key" in error.message
+
+
+def test_services_of_the_wrong_type(sim):
+    sim.add_fault("list", "raw", times=None, status=200, body={"is_success": True, "services": {"a": 1}})
+    error = failure(sim, "password", project_id=PROJECT_ID)
+    assert "services is an object" in error.message
+
+
+def test_timeout_names_the_limit(sim):
+    sim.add_fault("list", "latency", times=None, seconds=2.5)
+    error = failure(sim, "password", project_id=PROJECT_ID, timeout=1, retries=1)
+    assert "got no answer within 1 seconds after 1 retries" in error.message
+    assert sim.counters["list"] == 2
+
+
+def test_connection_refused():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = "http://127.0.0.1:%d" % port
+    config = ConnectionConfig(dict(CREDENTIALS["token"], endpoint=url, retries=1, timeout=2))
+    with pytest.raises(ResError) as caught:
+        ResClient(config).find_services()
+    assert "could not connect after 1 retries" in caught.value.message
+    assert "object at 0x" not in caught.value.message
+
+
+def test_details_add_access_address_and_flows(sim):
+    with make_client(sim, project_id=PROJECT_ID) as res:
+        services, _warnings = res.find_services(ServiceFilter(names=["res-rank-*"]), details=True)
+    assert len(services) == 2 and sim.counters["details"] == 2
+    for service in services:
+        assert service["access_address"].startswith("http")
+        assert isinstance(service["flows"], list)
+
+
+def test_details_of_an_unknown_service(sim):
+    with make_client(sim, project_id=PROJECT_ID) as res:
+        with pytest.raises(ResError) as caught:
+            res.get_service("00000000-0000-0000-0000-000000000000")
+    assert caught.value.error_code == "res.4721"
+
+
+def test_workspace_selects_other_services(sim):
+    with make_client(sim, project_id=PROJECT_ID, workspace_id="ws-2") as res:
+        services, _warnings = res.find_services()
+    assert {s["workspace_id"] for s in services} == {"ws-2"}
+    assert "res-news-feed" in {s["service_name"] for s in services}
+
+
+@pytest.mark.parametrize("options, message", [
+    ({}, "No credentials were given"),
+    ({"access_key": "AK"}, "access_key is set but secret_key (HW_SECRET_KEY) is not"),
+    ({"secret_key": "S3CRET-SK"}, "secret_key is set but access_key (HW_ACCESS_KEY) is not"),
+    ({"user": "u", "domain": "d"}, "missing: password (HW_USER_PASSWORD)"),
+    ({"password": "S3CRET-PW"}, "missing: user (HW_USER_NAME), domain (HW_DOMAIN_NAME)"),
+    ({"security_token": "S3CRET-ST"}, "security_token is set without access_key and secret_key"),
+    ({"auth_token": "S3CRET-TK"}, "project_id (HW_PROJECT_ID) is required with auth_token"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "ftp://x"}, "endpoint must be an http:// or https:// URL"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "https://x?a=1"}, "must not carry a query"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "timeout": 0}, "timeout must be at least 1"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "retries": "many"}, "retries must be a whole number"),
+])
+def test_configuration_errors_say_what_to_fix(options, message):
+    with pytest.raises(ResError) as caught:
+        ConnectionConfig(options)
+    assert message in caught.value.message
+    assert "S3CRET" not in caught.value.message
+
+
+def test_default_endpoints_follow_region_and_cloud():
+    config = ConnectionConfig({"auth_token": "t", "project_id": "p", "region": "cn-east-3", "cloud": "example.com"})
+    assert config.endpoint == "https://res.cn-east-3.example.com"
+    assert config.identity_endpoint == "https://iam.cn-east-3.example.com/v3"
+    assert config.project_name == "cn-east-3"
+    assert config.auth_method == "token"
+
+
+def test_auth_method_precedence():
+    everything = dict(CREDENTIALS["password"], **CREDENTIALS["aksk"])
+    assert ConnectionConfig(everything).auth_method == "aksk"
+    assert ConnectionConfig(dict(everything, **CREDENTIALS["token"])).auth_method == "token"

@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.services import (
+    ServiceFilter,
+    normalize_service,
+    normalize_services,
+    pending_services,
+    run_query,
+    summarize,
+)
+
+PROJECT = "0123456789abcdef0123456789abcdef"
+
+
+def raw_service(**fields):
+    service = {
+        "service_id": "84746641-9af3-4fa6-b6ed-850e1f63416c",
+        "service_name": "res-model-vpc2",
+        "description": "test cusom image",
+        "infer_type": "real-time",
+        "status": "stopped",
+        "is_shared": False,
+        "invocation_times": "0",
+        "failed_times": "0",
+        "publish_time": 1547866687137,
+        "update_time": 1547866687137,
+    }
+    service.update(fields)
+    return service
+
+
+def test_documented_example_normalizes():
+    service, warnings = normalize_service(raw_service(), PROJECT, "0")
+    assert warnings == []
+    assert service == dict(
+        raw_service(), invocation_times=0, failed_times=0, failure_rate=0.0,
+        publish_time_iso="2019-01-19T02:58:07.137Z", update_time_iso="2019-01-19T02:58:07.137Z",
+        project_id=PROJECT, workspace_id="0")
+
+
+def test_failure_rate_and_integer_counters():
+    service, _warnings = normalize_service(raw_service(invocation_times="5000", failed_times="900"), PROJECT, "0")
+    assert (service["invocation_times"], service["failed_times"]) == (5000, 900)
+    assert service["failure_rate"] == pytest.approx(0.18)
+
+
+def test_absent_description_is_null_and_unknown_fields_are_kept():
+    raw = raw_service(status="pending", gpu_count=2)
+    del raw["description"]
+    service, _warnings = normalize_service(raw, PROJECT, "ws-2")
+    assert service["description"] is None
+    assert service["status"] == "pending"
+    assert service["gpu_count"] == 2
+    assert service["workspace_id"] == "ws-2"
+
+
+@pytest.mark.parametrize("value", ["n/a", "1.5", "", None, True, [], {"n": 1}])
+def test_non_numeric_counter_is_null_with_a_warning(value):
+    service, warnings = normalize_service(raw_service(invocation_times=value), PROJECT, "0")
+    assert service["invocation_times"] is None
+    assert service["failure_rate"] is None
+    assert len(warnings) == 1
+    assert "res-model-vpc2" in warnings[0] and "invocation_times" in warnings[0]
+
+
+def test_integer_counters_given_as_numbers_are_accepted():
+    service, warnings = normalize_service(raw_service(invocation_times=10, failed_times=" 3 "), PROJECT, "0")
+    assert (service["invocation_times"], service["failed_times"], warnings) == (10, 3, [])
+
+
+def test_bad_time_warns_and_leaves_iso_null():
+    service, warnings = normalize_service(raw_service(update_time="yesterday"), PROJECT, "0")
+    assert service["update_time"] == "yesterday"
+    assert service["update_time_iso"] is None
+    assert "update_time" in warnings[0]
+
+
+def test_absurd_time_does_not_raise():
+    service, warnings = normalize_service(raw_service(publish_time=10 ** 30), PROJECT, "0")
+    assert service["publish_time_iso"] is None and warnings
+
+
+@pytest.mark.parametrize("raw", [None, "service", [], raw_service(service_name=None), raw_service(status=3),
+                                 {k: v for k, v in raw_service().items() if k != "service_id"}])
+def test_malformed_entry_raises_res_error(raw):
+    with pytest.raises(ResError, match="RES sent a service"):
+        normalize_service(raw, PROJECT, "0")
+
+
+def test_services_must_be_a_list():
+    with pytest.raises(ResError, match="not a list"):
+        normalize_services({"a": 1}, PROJECT, "0")
+
+
+SERVICES = [
+    dict(raw_service(service_id="1", service_name="res-rank-prod", status="running", is_shared=True)),
+    dict(raw_service(service_id="2", service_name="res-rank-canary", status="running")),
+    dict(raw_service(service_id="3", service_name="res-recall", status="stopped", infer_type="batch")),
+    dict(raw_service(service_id="4", service_name="Res-Rank-upper", status="concerning")),
+]
+
+
+@pytest.mark.parametrize("criteria, expected", [
+    ({}, ["1", "2", "3", "4"]),
+    ({"names": ["res-rank-*"]}, ["1", "2"]),
+    ({"names": ["res-recall", "*canary"]}, ["2", "3"]),
+    ({"names": ["res-rank-?rod"]}, ["1"]),
+    ({"statuses": ["running", "concerning"]}, ["1", "2", "4"]),
+    ({"statuses": ["Running"]}, []),
+    ({"infer_type": "batch"}, ["3"]),
+    ({"is_shared": True}, ["1"]),
+    ({"is_shared": False}, ["2", "3", "4"]),
+    ({"service_ids": ["3", "4", "9"]}, ["3", "4"]),
+    ({"names": ["res-*"], "statuses": ["running"], "is_shared": False}, ["2"]),
+])
+def test_filter(criteria, expected):
+    assert [s["service_id"] for s in ServiceFilter(**criteria).apply(SERVICES)] == expected
+
+
+def test_filter_from_options():
+    options = {"name": ["res-rank-*"], "status": ["running"], "infer_type": None, "is_shared": None}
+    service_filter = ServiceFilter.from_options(options.get, service_ids=["2"])
+    assert [s["service_id"] for s in service_filter.apply(SERVICES)] == ["2"]
+
+
+def test_summarize():
+    assert summarize(SERVICES) == {"total": 4, "by_status": {"running": 2, "stopped": 1, "concerning": 1}}
+    assert summarize([]) == {"total": 0, "by_status": {}}
+
+
+def test_pending_names_services_not_in_wait_status_and_missing_exact_names():
+    service_filter = ServiceFilter(names=["res-rank-*", "res-recall", "res-new"], service_ids=["1", "7"])
+    matched = service_filter.apply(SERVICES)
+    pending = pending_services(matched, service_filter, ["running"])
+    assert pending == [
+        "service name res-recall does not exist yet",
+        "service name res-new does not exist yet",
+        "service id 7 does not exist yet",
+    ]
+    pending = pending_services(SERVICES, ServiceFilter(), ["running"])
+    assert pending == ["res-recall (3) is stopped", "Res-Rank-upper (4) is concerning"]
+    assert pending_services(SERVICES[:2], ServiceFilter(names=["res-rank-prod"]), ["running"]) == []
+
+
+def test_query():
+    assert run_query(SERVICES, "[?status=='running'].service_name") == ["res-rank-prod", "res-rank-canary"]
+    assert run_query([], "length(@)") == 0
+
+
+@pytest.mark.parametrize("expression", ["[?status=='running'", "length(@, @)", "unknown_fn(@)"])
+def test_bad_query_is_a_res_error(expression):
+    with pytest.raises(ResError, match="not a valid JMESPath expression"):
+        run_query(SERVICES, expression)

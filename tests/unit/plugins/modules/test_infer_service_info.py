@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The module in-process, against the simulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+from ansible_collections.hwc.res.plugins.module_utils import client as client_module
+from ansible_collections.hwc.res.plugins.modules import infer_service_info
+
+SIMULATOR_DIR = Path(__file__).resolve().parents[4] / "tests" / "simulator"
+sys.path.insert(0, str(SIMULATOR_DIR))
+from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextmanager
+    def patch_module_args(args):
+        with patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
+            yield
+
+PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
+PASSWORD_AUTH = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain"}
+
+
+class ModuleExit(Exception):
+    def __init__(self, result, failed):
+        super(ModuleExit, self).__init__(result)
+        self.result = result
+        self.failed = failed
+
+
+def run_module(args):
+    def exit_json(module, **result):
+        raise ModuleExit(result, failed=False)
+
+    def fail_json(module, **result):
+        raise ModuleExit(result, failed=True)
+
+    client_module.clear_caches()
+    with patch_module_args(args), patch.object(basic.AnsibleModule, "exit_json", exit_json), \
+            patch.object(basic.AnsibleModule, "fail_json", fail_json):
+        with pytest.raises(ModuleExit) as caught:
+            infer_service_info.main()
+    return caught.value
+
+
+@pytest.fixture(scope="module")
+def sim():
+    with ResSimulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def connection(sim, monkeypatch):
+    for variable in ("HW_PROJECT_ID", "HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME", "HW_ACCESS_KEY",
+                     "HW_SECRET_KEY", "HW_AUTH_TOKEN", "HW_SECURITY_TOKEN", "HW_RES_ENDPOINT", "HW_AUTH_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    return dict(PASSWORD_AUTH, endpoint=sim.url, identity_endpoint=sim.url + "/v3", retries=0)
+
+
+def test_lists_filters_and_summarizes(connection):
+    outcome = run_module(dict(connection, status=["running", "stopped"], name=["res-r*"]))
+    assert not outcome.failed
+    result = outcome.result
+    assert result["changed"] is False
+    assert sorted(s["service_name"] for s in result["services"]) == [
+        "res-rank-canary", "res-rank-prod", "res-recall-v1"]
+    assert result["summary"] == {"total": 3, "by_status": {"running": 2, "stopped": 1}}
+    assert "query_result" not in result
+
+
+def test_query_result(connection):
+    outcome = run_module(dict(connection, query="[?status=='concerning'].service_name | [0]"))
+    assert outcome.result["query_result"] == "res-ctr-experiment"
+
+
+def test_environment_supplies_the_connection(sim, connection, monkeypatch):
+    monkeypatch.setenv("HW_RES_ENDPOINT", sim.url)
+    monkeypatch.setenv("HW_AUTH_TOKEN", "sim-token-cn-north-4-valid")
+    monkeypatch.setenv("HW_PROJECT_ID", PROJECT_ID)
+    outcome = run_module({"retries": 0, "service_id": ["does-not-exist"]})
+    assert not outcome.failed and outcome.result["services"] == []
+
+
+def test_missing_credentials_fail_with_what_to_set(sim, connection):
+    outcome = run_module({"endpoint": sim.url, "project_id": PROJECT_ID})
+    assert outcome.failed
+    assert outcome.result["msg"].startswith("No credentials were given. Set auth_token (HW_AUTH_TOKEN)")
+
+
+def test_api_failure_returns_status_and_codes(sim, connection):
+    sim.add_fault("list", "not_success", times=1, error_code="res.1001", error_msg="Invalid parameter.")
+    outcome = run_module(connection)
+    assert outcome.failed
+    assert {key: outcome.result[key] for key in ("status_code", "error_code", "error_msg")} == {
+        "status_code": 200, "error_code": "res.1001", "error_msg": "Invalid parameter."}
+    assert outcome.result["request_id"]
+
+
+@pytest.mark.parametrize("wait_options", [{"wait_sleep": 0}, {"wait_timeout": -1}])
+def test_bad_wait_options(connection, wait_options):
+    outcome = run_module(dict(connection, wait=True, **wait_options))
+    assert outcome.failed and "wait_timeout must be 0 or more and wait_sleep 1 or more" in outcome.result["msg"]
+
+
+def test_wait_times_out_naming_what_is_missing(connection):
+    sample = json.loads((SIMULATOR_DIR / "sample_data.json").read_text())
+    recall_id = next(s["service_id"] for p in sample["projects"] if p["id"] == PROJECT_ID
+                     for s in p["workspaces"]["0"] if s["service_name"] == "res-recall-v1")
+    outcome = run_module(dict(connection, name=["res-recall-v1", "res-not-yet"], wait=True, wait_timeout=0))
+    assert outcome.failed
+    assert outcome.result["msg"] == (
+        "Timed out after 0 seconds waiting for status running: res-recall-v1 (%s) is stopped; "
+        "service name res-not-yet does not exist yet." % recall_id)
