@@ -10,8 +10,9 @@ name: record_results
 type: aggregate
 short_description: Write every task result of a run to a JSON file, for the functional tests
 description:
-  - Test harness only, not part of the collection. The file named by E(HWC_RES_TEST_RESULTS) receives a list of
-    C({"task": ..., "status": ..., "result": ...}), one entry per host and task.
+  - Test harness only, not part of the collection.
+  - "The file named by E(HWC_RES_TEST_RESULTS) receives a JSON list with one entry per host and task,
+    each with the keys C(task), C(status) and C(result)."
 """
 
 import json
