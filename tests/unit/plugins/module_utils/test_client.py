@@ -259,6 +259,12 @@ def test_details_add_access_address_and_flows(sim):
         assert isinstance(service["flows"], list)
 
 
+def test_details_of_a_service_outside_workspace_zero(sim):
+    with make_client(sim, project_id=PROJECT_ID, workspace_id="ws-2") as res:
+        services, _warnings = res.find_services(ServiceFilter(names=["res-news-feed"]), details=True)
+    assert services[0]["access_address"] and services[0]["flows"] == []
+
+
 def test_details_of_an_unknown_service(sim):
     with make_client(sim, project_id=PROJECT_ID) as res:
         with pytest.raises(ResError) as caught:
