@@ -15,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 from ansible.module_utils.common.text.converters import to_native
@@ -43,9 +45,27 @@ def _render(templar, value):
     return value
 
 
+# Every Jinja delimiter ({{, {%, {#) starts with a brace: text without one is no template.
+_TEMPLATE_CHARACTERS = re.compile("[{}]")
+
+
 def make_unsafe(value):
-    """Mark API data (service names, descriptions...) so that Ansible never renders it as a template."""
-    return wrap_var(value)
+    """Mark API data (service names, descriptions...) so that Ansible never renders it as a template.
+
+    Only text that could be a template is wrapped, recursively through dicts and
+    lists: on ansible-core < 2.19, ansible-inventory --list writes every unsafe
+    string as {"__ansible_unsafe": ...}, which AWX then stores as the variable's
+    value (community.general#8212).
+    """
+    if isinstance(value, Mapping):
+        return dict((make_unsafe(key), make_unsafe(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [make_unsafe(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(make_unsafe(item) for item in value)
+    if isinstance(value, str) and _TEMPLATE_CHARACTERS.search(value):
+        return wrap_var(value)
+    return value
 
 
 @contextmanager

@@ -1,0 +1,270 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: infer_services
+short_description: Huawei Cloud RES inference services as inventory hosts
+version_added: 0.1.0
+description:
+  - Makes every inference service of one or more Huawei Cloud Recommender System (RES) projects and workspaces an
+    inventory host, so plays can target services by status, project or any field, for example in an AWX
+    inventory source.
+  - Uses a YAML configuration file whose name ends with C(infer_services.yml) or C(infer_services.yaml).
+  - Host vars are the service's fields, normalized exactly as the RV(hwc.res.infer_service_info#module:services)
+    that the M(hwc.res.infer_service_info) module returns, plus C(project_id), C(workspace_id) and C(region).
+    Fields whose name starts with C(ansible_) are not set, so data from the API can never choose how Ansible
+    connects.
+  - "Every host is in the groups C(infer_services), C(status_<status>) and C(project_<project_id>)
+    (characters that are invalid in group names become C(_))."
+author:
+  - hwc.res contributors (@hwc-res)
+options:
+  plugin:
+    description: Marks the file as a configuration of this plugin.
+    required: true
+    type: str
+    choices: [hwc.res.infer_services]
+  projects:
+    description:
+      - The projects to read. Each entry is a project ID, or a dict with C(project_id) and optionally C(region),
+        C(endpoint) and C(workspace_id), which replace O(region), O(endpoint) and O(workspace_id) for that project.
+      - List a project once per workspace to read several of its workspaces.
+      - If not set, the one project of the connection options is read; see O(project_id).
+      - Projects are read concurrently, and their hosts added in the order of this list.
+    type: list
+    elements: raw
+  hostnames:
+    description:
+      - Service fields to name hosts by, in order of preference. A host is named by the first of these fields
+        that the service has, as text or a number.
+      - A service with none of them is left out, with a warning.
+      - A name that several services would share goes to none of them. Each of those hosts is named
+        C(<name>_<project_id>), or C(<name>_<service_id>) when another of them is in the same project (in another
+        workspace). This depends only on the services read, never on which project answered first.
+    type: list
+    elements: str
+    default: [service_name]
+  fail_on_errors:
+    description:
+      - What to do when a project cannot be read.
+      - V(true) fails the inventory source, naming each project that failed and why.
+      - V(false) warns, and makes the inventory of the projects that could be read. Such an incomplete inventory
+        is not cached, so the next run reads every project again.
+    type: bool
+    default: true
+  max_workers:
+    description:
+      - How many projects to read at the same time. Workspaces of one project are read one after the other,
+        with the same IAM token.
+    type: int
+    default: 8
+  connection:
+    description:
+      - The C(ansible_connection) to set on every host. Services are not SSH targets, so tasks on them run on the
+        controller by default.
+      - Set to an empty string to set no C(ansible_connection) at all.
+    type: str
+    default: local
+extends_documentation_fragment:
+  - hwc.res.connection
+  - hwc.res.connection.plugin
+  - hwc.res.service_filters
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+notes:
+  - >-
+    The connection options may be templates, rendered when the inventory is read, such as
+    C(password: "{{ lookup('ansible.builtin.env', 'MY_PASSWORD') }}"), or vaulted values. Options that are not
+    set are read from the E(HW_*) environment variables, which is what an AWX credential injects.
+  - Each project costs one IAM token request (password authentication, reused while valid) and one list request
+    per workspace.
+  - With O(cache=true) the services read are cached per inventory file and per credential identity, projects and
+    endpoints (never per secret). While the entry is fresh, a run makes no API request at all and reading it
+    does not extend its life; C(--flush-cache) reads the API again. The filters, O(hostnames), O(compose),
+    O(groups) and O(keyed_groups) apply to the cached services, so changing them needs no flush.
+  - Everything that came from the API is marked unsafe, so a service name or description is never rendered as
+    a template.
+  - To make C(ansible-inventory) and C(ansible-playbook) fail, rather than warn, when a source fails (as AWX
+    does for inventory updates), set E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true).
+seealso:
+  - module: hwc.res.infer_service_info
+    description: The same services as a task result.
+  - plugin: hwc.res.infer_services
+    plugin_type: lookup
+    description: The same services as a list to loop over.
+"""
+
+EXAMPLES = r"""
+# prod.infer_services.yml: every service of the project in HW_PROJECT_ID,
+# with the credentials of the HW_* environment (an AWX credential injects them)
+plugin: hwc.res.infer_services
+
+# all.infer_services.yml: two projects, one of them in two workspaces, only services that
+# need attention, grouped by type, and an alert variable per host
+plugin: hwc.res.infer_services
+projects:
+  - 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+  - project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+    workspace_id: ws-2
+  - project_id: f9e8d7c6b5a4938271605f4e3d2c1b0a
+    region: cn-east-3
+status: [running, stopped, concerning]
+keyed_groups:
+  - key: infer_type
+    prefix: type
+groups:
+  shared: is_shared
+compose:
+  alert: failure_rate > 0.05
+
+# ids.infer_services.yml: hosts named by service ID, the password from another environment
+# variable, and the services cached for ten minutes
+plugin: hwc.res.infer_services
+hostnames: [service_id]
+user: ops-user
+domain: my-account
+password: "{{ lookup('ansible.builtin.env', 'RES_OPS_PASSWORD') }}"
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: /var/cache/ansible/inventory
+cache_timeout: 600
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible_collections.hwc.res.plugins.module_utils.client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.inventory import (
+    assign_host_names,
+    cache_scope,
+    project_targets,
+)
+from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
+from ansible_collections.hwc.res.plugins.plugin_utils.controller import connection_config, make_unsafe, raised_as
+
+ALL_GROUP = "infer_services"
+RESERVED_PREFIX = "ansible_"
+
+
+def read_project(configs):
+    """Read the workspaces of one project, one after the other so that they share its IAM token.
+
+    Runs in a worker thread; returns one (block, warnings, error) per config, in order. A block is
+    the JSON-serializable record that is cached: where the services came from, and the services.
+    """
+    outcomes = []
+    for config in configs:
+        try:
+            with ResClient(config) as client:
+                services, warnings = client.find_services()
+                block = {"project_id": client.project_id, "workspace_id": config.workspace_id,
+                         "region": config.region, "services": services}
+            outcomes.append((block, warnings, None))
+        except ResError as error:
+            where = "project %s, workspace %s" % (config.project_id or "(from the credentials)", config.workspace_id)
+            outcomes.append((None, [], "Could not read %s: %s" % (where, error.message)))
+    return outcomes
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "hwc.res.infer_services"
+    INVENTORY_FILE_SUFFIXES = ("infer_services.yml", "infer_services.yaml")
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(self.INVENTORY_FILE_SUFFIXES)
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        config = self._read_config_data(path)
+        with raised_as(AnsibleParserError):
+            unknown = sorted(str(key) for key in config if key not in self._options)
+            if unknown:
+                raise ResError("%s: unknown option%s %s." % (path, "s" if len(unknown) > 1 else "", ", ".join(unknown)))
+            if self.get_option("max_workers") < 1:
+                raise ResError("max_workers must be at least 1, got %d." % self.get_option("max_workers"))
+            configs = self._project_configs()
+            blocks = self._cached_or_read(self.get_cache_key(path) + "_" + cache_scope(configs), cache, configs)
+            self._populate(blocks)
+
+    def _project_configs(self):
+        """One ConnectionConfig per projects entry (credentials checked before any request)."""
+        default = connection_config(self.get_option, self.templar)
+        return [connection_config(self.get_option, self.templar, **target._asdict())
+                for target in project_targets(self.get_option("projects"), default.workspace_id)]
+
+    def _cached_or_read(self, cache_key, cache, configs):
+        # cache is false with --flush-cache and meta: refresh_inventory; the cache option is the user's choice.
+        use_cache = self.get_option("cache")
+        if use_cache and cache:
+            try:
+                # A hit is returned as is: writing it back would restart its timeout.
+                return self._cache[cache_key]
+            except KeyError:  # not cached yet, or expired
+                pass
+        blocks, complete = self._read(configs)
+        if use_cache and complete:
+            self._cache[cache_key] = blocks
+        return blocks
+
+    def _read(self, configs):
+        """Read every project concurrently; returns (blocks of the projects read, in configured order; all read?)."""
+        by_project = {}
+        for index, config in enumerate(configs):
+            by_project.setdefault(config.project_id, []).append(index)
+        outcomes = [None] * len(configs)
+        with ThreadPoolExecutor(max_workers=min(self.get_option("max_workers"), len(by_project))) as pool:
+            jobs = [(indices, pool.submit(read_project, [configs[index] for index in indices]))
+                    for indices in by_project.values()]
+            for indices, job in jobs:
+                for index, outcome in zip(indices, job.result()):
+                    outcomes[index] = outcome
+        blocks = [block for block, _warnings, _error in outcomes if block is not None]
+        errors = [error for _block, _warnings, error in outcomes if error is not None]
+        if errors and self.get_option("fail_on_errors"):
+            raise ResError("\n".join(errors))
+        for _block, warnings, error in outcomes:
+            for warning in warnings + ([error + " Its services are left out."] if error else []):
+                self.display.warning(warning)
+        return blocks, not errors
+
+    def _populate(self, blocks):
+        service_filter = ServiceFilter.from_options(self.get_option)
+        services = [dict(service, region=block["region"])
+                    for block in blocks for service in service_filter.apply(block["services"])]
+        assignments, nameless = assign_host_names(services, self.get_option("hostnames"))
+        for service in nameless:
+            self.display.warning("Service %s (%s) of project %s has none of the hostnames fields %s; it is left out."
+                                 % (service["service_name"], service["service_id"], service["project_id"],
+                                    ", ".join(self.get_option("hostnames"))))
+        self.inventory.add_group(ALL_GROUP)
+        for name, service in assignments:
+            self._add_service_host(name, service)
+
+    def _add_service_host(self, name, service):
+        host = self.inventory.add_host(make_unsafe(name), group=ALL_GROUP)
+        reserved = sorted(key for key in service if key.startswith(RESERVED_PREFIX))
+        if reserved:
+            self.display.warning("RES sent fields that Ansible reserves (%s) for service %s (%s); they are not set "
+                                 "as host vars." % (", ".join(reserved), service["service_name"], service["service_id"]))
+        for key, value in service.items():
+            if key not in reserved:
+                self.inventory.set_variable(host, key, make_unsafe(value))
+        if self.get_option("connection"):
+            self.inventory.set_variable(host, "ansible_connection", self.get_option("connection"))
+        # Sanitizing turns every character but letters, digits and _ into _: no template survives it.
+        for group in ("status_%s" % service["status"], "project_%s" % service["project_id"]):
+            self.inventory.add_child(self.inventory.add_group(self._sanitize_group_name(group)), host)
+        strict = self.get_option("strict")
+        host_vars = self.inventory.get_host(host).get_vars()
+        self._set_composite_vars(self.get_option("compose"), host_vars, host, strict=strict)
+        self._add_host_to_composed_groups(self.get_option("groups"), host_vars, host, strict=strict)
+        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), host_vars, host, strict=strict)

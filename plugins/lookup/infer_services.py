@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: infer_services
+short_description: Huawei Cloud RES inference services, to loop over or pick from
+version_added: 0.1.0
+description:
+  - Returns the inference services of a Huawei Cloud Recommender System (RES) project and workspace,
+    normalized exactly as the RV(hwc.res.infer_service_info#module:services) that the M(hwc.res.infer_service_info)
+    module returns, so a playbook can loop over them or pick one.
+  - Select services by exact name or ID with the terms, by the filter options, or both.
+  - The lookup only reads, and runs on the controller, so the credentials must be available there.
+author:
+  - hwc.res contributors (@hwc-res)
+options:
+  _terms:
+    description:
+      - Service names or service IDs, matched exactly (glob characters have no special meaning here).
+        A term selects every service whose C(service_name) or C(service_id) equals it.
+      - Services are returned in the order of the terms; a service selected by two terms is returned once.
+      - Without terms, every service that passes the filters is returned, in the order the API sent them.
+    type: list
+    elements: str
+    required: false
+  on_missing:
+    description:
+      - What to do when a term selects no service (after the filters).
+      - V(error) fails; V(warn) warns and returns the other services; V(skip) returns the other services silently.
+    type: str
+    choices: [error, warn, skip]
+    default: error
+extends_documentation_fragment:
+  - hwc.res.connection
+  - hwc.res.connection.plugin
+  - hwc.res.service_filters
+  - hwc.res.service_filters.output
+notes:
+  - With O(query), the lookup returns the value of the JMESPath expression, applied to the list of selected
+    services, as a list; a value that is not a list (such as a string, a number or V(null)) is returned as a
+    list of that one value.
+  - Option values may be templates, for example C(password="{{ vault_hw_password }}") or
+    C(auth_token="{{ lookup('ansible.builtin.env', 'HW_AUTH_TOKEN') }}").
+  - Everything the API sent is marked unsafe, so a service name or description is never rendered as a template.
+seealso:
+  - module: hwc.res.infer_service_info
+    description: The same services as a task result, with a summary and waiting for a status.
+  - plugin: hwc.res.infer_services
+    plugin_type: inventory
+    description: Every service as an inventory host, grouped by status and project.
+"""
+
+EXAMPLES = r"""
+- name: Report every stopped service (credentials from the HW_* environment)
+  ansible.builtin.debug:
+    msg: "{{ item.service_name }} is stopped"
+  loop: "{{ query('hwc.res.infer_services', status='stopped') }}"
+  loop_control:
+    label: "{{ item.service_name }}"
+
+- name: Pick one service by name
+  ansible.builtin.set_fact:
+    prod: "{{ lookup('hwc.res.infer_services', 'res-rank-prod', wantlist=True) | first }}"
+
+- name: The production and canary rankers must both run
+  ansible.builtin.assert:
+    that: >-
+      query('hwc.res.infer_services', 'res-rank-prod', 'res-rank-canary')
+      | rejectattr('status', 'equalto', 'running') | list | length == 0
+
+- name: Inference URLs of the running ranking services, read with AK/SK from the vault
+  ansible.builtin.debug:
+    msg: "{{ query('hwc.res.infer_services', name='res-rank-*', status='running', details=true,
+              query='[].access_address',
+              access_key=vault_hw_access_key, secret_key=vault_hw_secret_key,
+              project_id='0a1b2c3d4e5f60718293a4b5c6d7e8f9') }}"
+
+- name: Warn, rather than fail, about a service that is gone
+  ansible.builtin.debug:
+    msg: "{{ query('hwc.res.infer_services', 'res-recall-v1', 'res-recall-v2', on_missing='warn') | length }}"
+
+- name: The names of the services of workspace ws-2, in another region
+  ansible.builtin.debug:
+    msg: "{{ query('hwc.res.infer_services', region='cn-east-3', workspace_id='ws-2',
+              query='[].service_name') }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - The selected services, each a dict normalized exactly as the RV(hwc.res.infer_service_info#module:services)
+      that the M(hwc.res.infer_service_info) module returns (every field the API sent, counters as integers, C(failure_rate),
+      C(publish_time_iso), C(update_time_iso), C(project_id), C(workspace_id); with O(details=true) also
+      C(access_address) and C(flows)).
+    - With O(query), the value of the query instead, as a list.
+  type: list
+  elements: raw
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+from ansible_collections.hwc.res.plugins.module_utils.client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.options import FILTER_OPTIONS
+from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.plugin_utils.controller import connection_config, make_unsafe, raised_as
+
+display = Display()
+
+
+def service_terms(terms):
+    """The terms as a flat list of names or IDs: ``query(..., names_list)`` passes a list as one term."""
+    flat = []
+    for term in terms:
+        if isinstance(term, (list, tuple)):
+            flat.extend(service_terms(term))
+        elif isinstance(term, str):
+            flat.append(term)
+        else:
+            raise ResError("Terms are service names or IDs (strings), got %r." % (term,))
+    return flat
+
+
+def select_by_terms(services, terms):
+    """(services selected by the terms, in term order and without repeats; the terms that selected nothing)."""
+    selected, missing, seen = [], [], set()
+    for term in terms:
+        matches = [service for service in services if term in (service["service_name"], service["service_id"])]
+        if not matches:
+            missing.append(term)
+        for service in matches:
+            if id(service) not in seen:
+                seen.add(id(service))
+                selected.append(service)
+    return selected, missing
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        with raised_as(AnsibleLookupError):
+            return make_unsafe(self._services(service_terms(terms)))
+
+    def _services(self, terms):
+        with ResClient(connection_config(self.get_option)) as client:
+            services, warnings = client.find_services(ServiceFilter.from_options(self.get_option))
+            if terms:
+                services, missing = select_by_terms(services, terms)
+                if missing:
+                    self._report_missing(missing, client)
+            if self.get_option("details"):
+                client.add_details(services)
+        for warning in warnings:
+            display.warning(warning)
+        expression = self.get_option("query")
+        if expression is None:
+            return services
+        value = run_query(services, expression)
+        return value if isinstance(value, list) else [value]
+
+    def _report_missing(self, missing, client):
+        on_missing = self.get_option("on_missing")
+        if on_missing == "skip":
+            return
+        filters = [name for name in FILTER_OPTIONS if self.get_option(name) is not None]
+        passing = " that passes the filters (%s)" % ", ".join(filters) if filters else ""
+        where = "project %s, workspace %s%s" % (client.project_id, client.config.workspace_id, passing)
+        if len(missing) == 1:
+            message = "The term %r matches the name or ID of no service in %s." % (missing[0], where)
+        else:
+            message = "These terms match the name or ID of no service in %s: %s." % (
+                where, ", ".join(repr(term) for term in missing))
+        if on_missing == "error":
+            raise ResError(message)
+        display.warning(message)

@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The lookup hwc.res.infer_services through real ansible-playbook runs against the simulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import textwrap
+
+import pytest
+
+from ansible.parsing.vault import VaultLib, VaultSecret
+
+from harness import AUTH_METHODS, CREDENTIALS, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
+
+INJECTED = "{{ lookup('pipe', 'id') }}"
+VAULT_PASSWORD = "functional-vault-password"
+WORKSPACE_0 = [s["service_name"] for s in next(p for p in SAMPLE["projects"] if p["id"] == PROJECT_ID)
+               ["workspaces"]["0"]]
+
+
+def fact(run, task, name):
+    return run.task(task)["result"]["ansible_facts"][name]
+
+
+@pytest.mark.matrix
+def test_loop_pick_details_query_workspaces_and_on_missing_warn(ansible, simulator):
+    simulator.add_service(PROJECT_ID, {"service_name": INJECTED, "description": INJECTED, "status": "stopped"})
+    run = ansible.playbook(task_play('''
+    - name: Loop over the stopped services
+      ansible.builtin.debug:
+        msg: "{{ item.service_name }} is stopped: {{ item.description }}"
+      loop: "{{ query('hwc.res.infer_services', status='stopped') }}"
+      loop_control:
+        label: "{{ item.service_id }}"
+
+    - name: Pick one by name
+      ansible.builtin.set_fact:
+        prod: "{{ lookup('hwc.res.infer_services', 'res-rank-prod', wantlist=True) | first }}"
+
+    - name: Inference URL in another project
+      ansible.builtin.set_fact:
+        urls: "{{ query('hwc.res.infer_services', 'res-rank-prod', project_id='%s', details=true,
+                        query='[].access_address') }}"
+
+    - name: Names in another workspace
+      ansible.builtin.set_fact:
+        ws2: "{{ query('hwc.res.infer_services', workspace_id='ws-2', query='[].service_name') }}"
+
+    - name: A missing term only warns
+      ansible.builtin.set_fact:
+        found: "{{ query('hwc.res.infer_services', 'res-gone', 'res-recall-v1', on_missing='warn')
+                   | map(attribute='service_name') | list }}"
+''' % PROD_PROJECT_ID))
+    assert run.rc == 0, run
+    said = [item["msg"] for item in run.task("Loop over the stopped services")["result"]["results"]]
+    assert said == ["res-recall-v1 is stopped: Item-CF recall, replaced by res-recall-v2",
+                    "res-filter-legacy is stopped: ", "%s is stopped: %s" % (INJECTED, INJECTED)]
+    assert "uid=" not in run.output  # the injected template was never rendered
+    prod = fact(run, "Pick one by name", "prod")
+    assert (prod["service_id"], prod["invocation_times"], prod["update_time_iso"]) == (
+        "ce3dc431-427d-4e9d-a591-4157781604cf", 1284503, "2025-01-01T00:00:00.000Z")
+    assert fact(run, "Inference URL in another project", "urls") == [
+        "https://res-infer.cn-north-4.myhuaweicloud.com/v1/%s/infer/6e333fd6-ef98-423a-9ebe-7b0dafcc7ae0"
+        % PROD_PROJECT_ID]
+    assert fact(run, "Names in another workspace", "ws2") == ["res-news-feed", "res-search-rerank"]
+    assert fact(run, "A missing term only warns", "found") == ["res-recall-v1"]
+    assert "The term 'res-gone' matches the name or ID of no service" in " ".join(run.stderr.split())
+
+
+def vaulted(text):
+    """``text`` as an inline !vault value (YAML), encrypted with VAULT_PASSWORD."""
+    ciphertext = VaultLib([("default", VaultSecret(VAULT_PASSWORD.encode()))]).encrypt(text).decode()
+    return "!vault |\n" + textwrap.indent(ciphertext, " " * 8)
+
+
+def test_every_auth_method_through_templated_options_from_vault_and_env(ansible, simulator, tmp_path):
+    # No HW_* credentials: each lookup gets its own, from a vaulted variable or lookup('env').
+    (tmp_path / "vault-password").write_text(VAULT_PASSWORD)
+    password, aksk, temporary, token = (CREDENTIALS[auth] for auth in ("password", "aksk", "temporary", "token"))
+    assert sorted(CREDENTIALS) == AUTH_METHODS
+    run = ansible.playbook('''
+- name: functional test
+  hosts: localhost
+  gather_facts: false
+  vars:
+    vault_res_password: %s
+    names: "[].service_name"
+  tasks:
+    - name: Every auth method
+      ansible.builtin.set_fact:
+        password: "{{ query('hwc.res.infer_services', user='%s', domain='%s', password=vault_res_password,
+                            query=names) }}"
+        aksk: "{{ query('hwc.res.infer_services', access_key=lookup('ansible.builtin.env', 'RES_AK'),
+                        secret_key=lookup('ansible.builtin.env', 'RES_SK'), query=names) }}"
+        temporary: "{{ query('hwc.res.infer_services', access_key='%s', secret_key='%s',
+                             security_token=lookup('ansible.builtin.env', 'RES_ST'), query=names) }}"
+        token: "{{ query('hwc.res.infer_services', auth_token=lookup('ansible.builtin.env', 'RES_TOKEN'),
+                         query=names) }}"
+''' % (vaulted(password["HW_USER_PASSWORD"]), password["HW_USER_NAME"], password["HW_DOMAIN_NAME"],
+       temporary["HW_ACCESS_KEY"], temporary["HW_SECRET_KEY"]),
+        auth=None, args=["--vault-password-file", str(tmp_path / "vault-password")],
+        env={"RES_AK": aksk["HW_ACCESS_KEY"], "RES_SK": aksk["HW_SECRET_KEY"],
+             "RES_ST": temporary["HW_SECURITY_TOKEN"], "RES_TOKEN": token["HW_AUTH_TOKEN"]})
+    assert run.rc == 0, run
+    facts = run.task("Every auth method")["result"]["ansible_facts"]
+    assert facts == dict((auth, WORKSPACE_0) for auth in AUTH_METHODS)
+    assert simulator.counters["token"] == 1  # only the password method asks IAM for one
+
+
+def test_failures_are_lookup_errors_with_clear_messages(ansible, simulator):
+    simulator.add_fault("list", "http_error", status=502, body_kind="html")
+    run = ansible.playbook(task_play('''
+    - name: Gateway failure
+      ansible.builtin.debug:
+        msg: "{{ query('hwc.res.infer_services', retries=0) }}"
+      ignore_errors: true
+
+    - name: Missing term
+      ansible.builtin.debug:
+        msg: "{{ query('hwc.res.infer_services', 'res-gone', status='running') }}"
+      ignore_errors: true
+
+    - name: Wrong password
+      ansible.builtin.debug:
+        msg: "{{ query('hwc.res.infer_services', password='not-the-password') }}"
+      ignore_errors: true
+
+    - name: Bad query
+      ansible.builtin.debug:
+        msg: "{{ query('hwc.res.infer_services', query='[?') }}"
+      ignore_errors: true
+'''))
+    assert run.rc == 0, run
+    messages = dict((name, run.task(name)["result"]["msg"])
+                    for name in ("Gateway failure", "Missing term", "Wrong password", "Bad query"))
+    assert all(run.task(name)["status"] == "failed" for name in messages), messages
+    assert ("RES GET /v1/%s/infer-services failed with HTTP 502 Bad Gateway: the body is not a JSON object: "
+            "'<html> <head><title>502 Bad Gateway</title>" % PROJECT_ID) in messages["Gateway failure"]
+    assert ("The term 'res-gone' matches the name or ID of no service in project %s, workspace 0 that passes "
+            "the filters (status)." % PROJECT_ID) in messages["Missing term"]
+    assert "IAM POST /v3/auth/tokens failed with HTTP 401" in messages["Wrong password"]
+    assert "query '[?' is not a valid JMESPath expression" in messages["Bad query"]
+    assert "Traceback" not in run.output

@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The lookup hwc.res.infer_services, loaded by Ansible's plugin loader, against an in-process simulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from ansible.errors import AnsibleLookupError
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import init_plugin_loader, lookup_loader
+from ansible.template import Templar
+from ansible.utils.collection_loader import AnsibleCollectionConfig
+from ansible.utils.display import Display
+from ansible_collections.hwc.res.plugins.module_utils import client as client_module
+from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
+
+REPO = Path(__file__).resolve().parents[4]
+sys.path.insert(0, str(REPO / "tests" / "simulator"))
+from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
+PASSWORD_AUTH = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain"}
+RANK_PROD_ID = "ce3dc431-427d-4e9d-a591-4157781604cf"
+CANARY_ID = "03ef7ea2-d2cc-4b3a-a948-0f00e8e22602"
+
+
+def load_plugin(loader):
+    """hwc.res.infer_services as Ansible's ``loader`` loads it, with its documented options and doc fragments.
+
+    pytest imports the collection as plain namespace packages, which the plugin loader cannot use
+    (they lack the collection metadata and a __file__): those packages are dropped, so that the
+    collection finder imports them again; modules with code stay, so the plugin shares them (and
+    the client's caches) with the tests.
+    """
+    if AnsibleCollectionConfig.collection_finder is None:
+        # The folder that holds ansible_collections/hwc/res (unresolved: it may be a symlink farm).
+        init_plugin_loader([str(Path(client_module.__file__).parents[5])])
+    if getattr(sys.modules.get("ansible_collections.hwc.res"), "_collection_meta", None) is None:
+        for name in [name for name, module in list(sys.modules.items())
+                     if name.split(".")[0] == "ansible_collections" and getattr(module, "__file__", None) is None]:
+            del sys.modules[name]
+    return loader.get("hwc.res.infer_services")
+
+
+@pytest.fixture
+def simulator(monkeypatch):
+    for name in [name for name in os.environ if name.startswith("HW_")]:
+        monkeypatch.delenv(name)
+    client_module.clear_caches()
+    with ResSimulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def lookup(simulator):
+    plugin = load_plugin(lookup_loader)
+
+    def run(*terms, **options):
+        connection = dict(PASSWORD_AUTH, endpoint=simulator.url, identity_endpoint=simulator.url + "/v3",
+                          project_id=PROJECT_ID, retries=0)
+        connection.update(options)
+        return plugin.run(list(terms), variables={}, **connection)
+    return run
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    seen = []
+    monkeypatch.setattr(Display, "warning", lambda self, msg, *args, **kwargs: seen.append(msg))
+    return seen
+
+
+def names(services):
+    return [service["service_name"] for service in services]
+
+
+def rendered(template, variables):
+    """What Ansible makes of ``template`` with ``variables``; an unsafe value comes out as it went in."""
+    try:
+        from ansible.template import trust_as_template  # ansible-core >= 2.19 renders only trusted templates
+        template = trust_as_template(template)
+    except ImportError:
+        pass
+    return Templar(loader=DataLoader(), variables=variables).template(template)
+
+
+def test_without_terms_every_service_passing_the_filters_exactly_as_the_client_normalizes_them(lookup, simulator):
+    services = lookup(status=["stopped", "concerning"])
+    config = ConnectionConfig(dict(PASSWORD_AUTH, endpoint=simulator.url, identity_endpoint=simulator.url + "/v3",
+                                   project_id=PROJECT_ID))
+    with ResClient(config) as client:
+        expected, _warnings = client.find_services(ServiceFilter(statuses=["stopped", "concerning"]))
+    assert services == expected
+    assert names(services) == ["res-recall-v1", "res-filter-legacy", "res-ctr-experiment"]
+
+
+def test_terms_select_by_exact_name_or_id_in_term_order_once_each(lookup):
+    services = lookup("res-recall-v1", RANK_PROD_ID, "res-rank-prod", ["res-rank-canary", CANARY_ID])
+    assert names(services) == ["res-recall-v1", "res-rank-prod", "res-rank-canary"]
+
+
+def test_terms_and_filters_combine(lookup):
+    assert names(lookup("res-rank-prod", "res-recall-v1", status=["stopped"], on_missing="skip")) == ["res-recall-v1"]
+
+
+def test_glob_characters_in_terms_match_literally(lookup):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup("res-rank-*")
+    assert str(caught.value) == ("The term 'res-rank-*' matches the name or ID of no service in project %s, "
+                                 "workspace 0." % PROJECT_ID)
+
+
+def test_on_missing_error_names_every_missing_term_and_the_filters(lookup, simulator):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup("res-rank-prod", "nope", "gone", status=["stopped"], infer_type="real-time")
+    assert str(caught.value) == ("These terms match the name or ID of no service in project %s, workspace 0 that "
+                                 "passes the filters (status, infer_type): 'res-rank-prod', 'nope', 'gone'."
+                                 % PROJECT_ID)
+
+
+def test_on_missing_warn_returns_the_others_with_a_warning(lookup, warnings):
+    assert names(lookup("nope", "res-rank-prod", on_missing="warn")) == ["res-rank-prod"]
+    assert warnings == ["The term 'nope' matches the name or ID of no service in project %s, workspace 0."
+                        % PROJECT_ID]
+
+
+def test_on_missing_skip_is_silent(lookup, warnings):
+    assert lookup("nope", on_missing="skip") == []
+    assert warnings == []
+
+
+def test_on_missing_accepts_only_its_choices(lookup):
+    with pytest.raises(Exception) as caught:
+        lookup("nope", on_missing="ignore")
+    assert "on_missing" in str(caught.value)
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("[].service_name", ["res-recall-v1", "res-filter-legacy"]),
+    ("[0].service_name", ["res-recall-v1"]),
+    ("length(@)", [2]),
+    ("[?status == 'running'] | [0]", [None]),
+    ("[].{name: service_name, shared: is_shared}",
+     [{"name": "res-recall-v1", "shared": False}, {"name": "res-filter-legacy", "shared": True}]),
+])
+def test_query_returns_a_list_as_is_and_anything_else_as_a_list_of_it(lookup, expression, expected):
+    assert lookup(status=["stopped"], query=expression) == expected
+
+
+def test_bad_query_is_a_lookup_error(lookup):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup(query="[?")
+    assert "query '[?' is not a valid JMESPath expression" in str(caught.value)
+
+
+def test_details_are_read_for_the_selected_services_only(lookup, simulator):
+    services = lookup("res-rank-prod", details=True)
+    assert services[0]["access_address"].endswith("/infer/" + RANK_PROD_ID)
+    assert services[0]["flows"][0]["flow_name"] == "rank-deepfm-v7"
+    assert simulator.counters["details"] == 1
+    assert "access_address" not in lookup("res-rank-prod")[0]
+
+
+def test_api_failure_is_a_lookup_error_with_the_clients_message(lookup, simulator):
+    simulator.add_fault("list", "http_error", status=403, body_kind="gateway")
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup()
+    message = str(caught.value)
+    assert message.startswith("RES GET /v1/%s/infer-services failed with HTTP 403" % PROJECT_ID)
+    assert "APIGW.0302" in message and "Check the credentials" in message
+
+
+def test_missing_credentials_are_a_lookup_error(lookup):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup(user=None, password=None, domain=None)
+    assert str(caught.value).startswith("No credentials were given.")
+
+
+def test_non_text_terms_are_a_lookup_error(lookup):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup("res-rank-prod", 42)
+    assert str(caught.value) == "Terms are service names or IDs (strings), got 42."
+
+
+def test_connection_options_come_from_the_hw_environment(simulator, monkeypatch):
+    monkeypatch.setenv("HW_RES_ENDPOINT", simulator.url)
+    monkeypatch.setenv("HW_AUTH_URL", simulator.url + "/v3")
+    monkeypatch.setenv("HW_ACCESS_KEY", "SIMDEMOAK0PERMANENT1")
+    monkeypatch.setenv("HW_SECRET_KEY", "SimDemoSecretKey0Permanent0000000000000001")
+    monkeypatch.setenv("HW_PROJECT_ID", PROJECT_ID)
+    monkeypatch.setenv("HW_RES_WORKSPACE_ID", "ws-2")
+    services = load_plugin(lookup_loader).run([], variables={})
+    assert names(services) == ["res-news-feed", "res-search-rerank"]
+    assert simulator.counters["token"] == 0
+
+
+def test_normalization_warnings_are_shown(lookup, simulator, warnings):
+    simulator.add_service(PROJECT_ID, {"service_name": "odd", "invocation_times": "n/a"})
+    assert lookup("odd")[0]["invocation_times"] is None
+    assert len(warnings) == 1 and "invocation_times 'n/a' is not a whole number" in warnings[0]
+
+
+def test_api_text_is_never_rendered_as_a_template(lookup, simulator):
+    simulator.add_service(PROJECT_ID, {"service_name": "{{ 6 * 7 }}", "description": "{% if true %}yes{% endif %}"})
+    service = lookup("{{ 6 * 7 }}")[0]
+    assert rendered("{{ item.service_name }}|{{ item.description }}", {"item": service}) == \
+        "{{ 6 * 7 }}|{% if true %}yes{% endif %}"
+    [name] = lookup(query="[?service_name == '{{ 6 * 7 }}'].service_name")
+    assert rendered("{{ name }}", {"name": name}) == "{{ 6 * 7 }}"

@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The inventory plugin's pure rules: projects option, host names and collisions, cache scope."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from itertools import permutations
+
+import pytest
+
+from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig
+from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.inventory import (
+    DEFAULT_PROJECT,
+    ProjectTarget,
+    assign_host_names,
+    cache_scope,
+    preferred_name,
+    project_targets,
+)
+
+P1, P2 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614"
+
+
+def service(name, project_id=P1, service_id=None, workspace_id="0", **fields):
+    return dict(fields, service_name=name, service_id=service_id or "id-%s-%s-%s" % (name, project_id, workspace_id),
+                project_id=project_id, workspace_id=workspace_id)
+
+
+# -- projects -------------------------------------------------------------------------------------
+
+def test_no_projects_means_the_project_of_the_connection_options():
+    assert project_targets(None, "0") == [DEFAULT_PROJECT]
+    assert project_targets([], "0") == [DEFAULT_PROJECT]
+
+
+def test_projects_are_ids_or_dicts_in_configured_order():
+    targets = project_targets([P2, {"project_id": P1, "workspace_id": "ws-2", "region": "cn-east-3",
+                                    "endpoint": "https://res.example"}, {"project_id": P1}], "0")
+    assert targets == [ProjectTarget(P2, None, None, None),
+                       ProjectTarget(P1, "cn-east-3", "https://res.example", "ws-2"),
+                       ProjectTarget(P1, None, None, None)]
+
+
+@pytest.mark.parametrize("entries, message", [
+    ([{"region": "cn-east-3"}], "projects[0] has no project_id."),
+    ([P1, {"project_id": P2, "regoin": "x"}], "projects[1] has unknown key regoin; the keys are project_id, "
+                                              "region, endpoint, workspace_id."),
+    ([{"project_id": P2, "a": 1, "b": 2}], "projects[0] has unknown keys a, b;"),
+    ([42], "projects[0] must be a project ID or a dict with project_id, got 42 (YAML reads an ID of digits "
+           "alone as a number: quote it)."),
+    ([[P1]], "projects[0] must be a project ID or a dict with project_id, got ['%s']." % P1),
+    ([{"project_id": P1, "workspace_id": 2}], "projects[0].workspace_id must be a non-empty string, got 2."),
+    (["  "], "projects[0].project_id must be a non-empty string"),
+    ([P1, {"project_id": P1, "workspace_id": "0"}], "projects[1] repeats project %s, workspace 0 of projects[0]." % P1),
+])
+def test_bad_projects_entries_are_clear_errors(entries, message):
+    with pytest.raises(ResError) as caught:
+        project_targets(entries, "0")
+    assert message in caught.value.message
+
+
+def test_the_same_project_in_two_workspaces_is_fine():
+    assert len(project_targets([P1, {"project_id": P1, "workspace_id": "ws-2"}], "0")) == 2
+
+
+# -- host names -----------------------------------------------------------------------------------
+
+def test_first_preferred_field_with_a_value_names_the_host():
+    item = service("res-a", description=None, invocation_times=0, is_shared=True)
+    assert preferred_name(item, ["description", "is_shared", "invocation_times", "service_name"]) == "0"
+    assert preferred_name(item, ["missing", "service_name"]) == "res-a"
+    assert preferred_name(dict(item, description="  "), ["description"]) is None
+
+
+def test_unique_names_are_kept_and_nameless_services_returned_apart():
+    services = [service("res-a"), service("res-b", description="B"), service("res-c")]
+    assignments, nameless = assign_host_names(services, ["description"])
+    assert [(a.name, a.service["service_name"]) for a in assignments] == [("B", "res-b")]
+    assert [s["service_name"] for s in nameless] == ["res-a", "res-c"]
+
+
+def test_a_name_shared_across_projects_is_qualified_by_project_for_every_holder():
+    services = [service("res-rank-prod", P1), service("res-x", P1), service("res-rank-prod", P2)]
+    names = [a.name for a in assign_host_names(services, ["service_name"])[0]]
+    assert names == ["res-rank-prod_" + P1, "res-x", "res-rank-prod_" + P2]
+
+
+def test_a_name_shared_within_a_project_is_qualified_by_service_id():
+    services = [service("feed", P1, "sid-1"), service("feed", P1, "sid-2", workspace_id="ws-2"),
+                service("feed", P2, "sid-3")]
+    names = [a.name for a in assign_host_names(services, ["service_name"])[0]]
+    assert names == ["feed_sid-1", "feed_sid-2", "feed_" + P2]
+
+
+def test_a_service_named_like_a_qualified_name_is_settled_by_service_ids():
+    services = [service("feed", P1, "sid-1"), service("feed", P2, "sid-2"), service("feed_" + P2, P1, "sid-3")]
+    names = [a.name for a in assign_host_names(services, ["service_name"])[0]]
+    assert names == ["feed_" + P1, "feed_sid-2", "feed_%s_sid-3" % P2]
+
+
+def test_names_do_not_depend_on_the_order_projects_answered_in():
+    services = [service("feed", P1, "sid-1"), service("feed", P1, "sid-2", workspace_id="ws-2"),
+                service("feed", P2, "sid-3"), service("solo", P2, "sid-4"), service("feed_" + P2, P1, "sid-5")]
+    expected = dict((a.service["service_id"], a.name) for a in assign_host_names(services, ["service_name"])[0])
+    assert len(set(expected.values())) == len(services)
+    for order in permutations(services):
+        assert dict((a.service["service_id"], a.name)
+                    for a in assign_host_names(list(order), ["service_name"])[0]) == expected
+
+
+def test_one_service_listed_twice_is_an_error_not_a_silent_merge():
+    twice = service("feed", P1, "sid-1")
+    with pytest.raises(ResError) as caught:
+        assign_host_names([twice, dict(twice)], ["service_name"])
+    assert "'feed_sid-1' stands for more than one service" in caught.value.message
+
+
+# -- cache scope ----------------------------------------------------------------------------------
+
+def config(**options):
+    base = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain", "project_id": P1}
+    base.update(options)
+    return ConnectionConfig(base)
+
+
+def test_cache_scope_follows_identity_projects_workspaces_and_endpoints():
+    reference = cache_scope([config()])
+    assert cache_scope([config()]) == reference
+    for changed in ({"user": "ops-user"}, {"domain": "other"}, {"project_id": P2}, {"workspace_id": "ws-2"},
+                    {"endpoint": "http://127.0.0.1:1"}, {"region": "cn-east-3"}):
+        assert cache_scope([config(**changed)]) != reference, changed
+    assert cache_scope([config(), config(project_id=P2)]) != reference
+    assert cache_scope([config(project_id=P2), config()]) != cache_scope([config(), config(project_id=P2)])
+
+
+def test_cache_scope_holds_no_secret():
+    with_password = cache_scope([config(password="one")])
+    assert cache_scope([config(password="two")]) == with_password
+    keys = {"access_key": "AK", "user": None, "password": None, "domain": None}
+    assert cache_scope([config(secret_key="SK1", **keys)]) == cache_scope([config(secret_key="SK2", **keys)])
