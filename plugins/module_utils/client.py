@@ -171,7 +171,13 @@ def _number(options, name, minimum):
 # credential set and scope. Keys hold a digest of the password, never the password.
 _token_cache = {}
 _project_id_cache = {}
+_key_locks = {}
 _cache_lock = threading.Lock()
+
+
+def _key_lock(key):
+    with _cache_lock:
+        return _key_locks.setdefault(key, threading.Lock())
 
 
 def _digest(*parts):
@@ -183,6 +189,7 @@ def clear_caches():
     with _cache_lock:
         _token_cache.clear()
         _project_id_cache.clear()
+        _key_locks.clear()
 
 
 class ResClient:
@@ -280,7 +287,7 @@ class ResClient:
                 if not _token_expired(error):
                     raise
             # IAM may revoke or expire a token before its stated end: fetch a new one, once.
-            headers["X-Auth-Token"] = self._password_token(renew=True)[0]
+            headers["X-Auth-Token"] = self._password_token(stale=headers["X-Auth-Token"])[0]
             return self._send(method, url, params=params, headers=headers, sign=False)
         if self.config.auth_method == "token":
             headers["X-Auth-Token"] = self.config.auth_token
@@ -294,20 +301,20 @@ class ResClient:
         scope = ("id", config.project_id) if config.project_id else ("name", config.project_name)
         return (config.identity_endpoint, config.domain, config.user, scope, _digest(config.password))
 
-    def _password_token(self, renew=False):
-        """Return (token, project_id) for the configured user and scope, from cache or IAM."""
+    def _password_token(self, stale=None):
+        """Return (token, project_id) for the configured user and scope, from cache or IAM.
+
+        ``stale`` is a token the API called expired: it is not reused.
+        """
         key = self._token_cache_key()
-        now = datetime.now(timezone.utc)
-        with _cache_lock:
+        # One IAM request per key at a time: concurrent callers (inventory workers) wait and reuse its token.
+        with _key_lock(key):
             cached = _token_cache.get(key)
-            if renew and cached:
-                del _token_cache[key]
-            elif cached and cached[2] - now > TOKEN_MIN_REMAINING:
+            if cached and cached[0] != stale and cached[2] - datetime.now(timezone.utc) > TOKEN_MIN_REMAINING:
                 return cached[0], cached[1]
-        token, project_id, expires_at = self._issue_token()
-        with _cache_lock:
+            token, project_id, expires_at = self._issue_token()
             _token_cache[key] = (token, project_id, expires_at)
-        return token, project_id
+            return token, project_id
 
     def _issue_token(self):
         config = self.config
@@ -336,21 +343,21 @@ class ResClient:
     def _project_id_by_name(self):
         config = self.config
         key = (config.identity_endpoint, config.access_key, _digest(config.secret_key), config.project_name)
-        with _cache_lock:
-            if key in _project_id_cache:
-                return _project_id_cache[key]
-        url = "%s/projects" % config.identity_endpoint
-        projects = self._authorized_request("GET", url, params={"name": config.project_name}).payload.get("projects")
+        with _key_lock(key):
+            if key not in _project_id_cache:
+                _project_id_cache[key] = self._fetch_project_id(config.project_name)
+            return _project_id_cache[key]
+
+    def _fetch_project_id(self, name):
+        url = "%s/projects" % self.config.identity_endpoint
+        projects = self._authorized_request("GET", url, params={"name": name}).payload.get("projects")
         if not isinstance(projects, list):
-            raise ResError("IAM answered GET %s without a projects list." % url)
+            raise ResError("IAM answered GET %s without a projects list." % urlsplit(url).path)
         ids = [project.get("id") for project in projects
-               if isinstance(project, dict) and project.get("name") == config.project_name and project.get("id")]
+               if isinstance(project, dict) and project.get("name") == name and project.get("id")]
         if len(ids) != 1:
             raise ResError("IAM knows %s project named %r for these credentials; set project_id (HW_PROJECT_ID) "
-                           "or project_name (HW_PROJECT_NAME)." % ("no" if not ids else "more than one",
-                                                                  config.project_name))
-        with _cache_lock:
-            _project_id_cache[key] = ids[0]
+                           "or project_name (HW_PROJECT_NAME)." % ("no" if not ids else "more than one", name))
         return ids[0]
 
     # -- transport ----------------------------------------------------------

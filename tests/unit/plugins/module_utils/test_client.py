@@ -11,6 +11,7 @@ import json
 import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,25 @@ def test_auth_method_precedence():
     everything = dict(CREDENTIALS["password"], **CREDENTIALS["aksk"])
     assert ConnectionConfig(everything).auth_method == "aksk"
     assert ConnectionConfig(dict(everything, **CREDENTIALS["token"])).auth_method == "token"
+
+
+@pytest.mark.parametrize("auth, endpoint", [("password", "token"), ("aksk", "projects")])
+def test_concurrent_first_calls_ask_iam_once(sim, auth, endpoint):
+    sim.latency = 0.2  # keeps the first IAM request open while the other threads arrive
+    try:
+        clients = [make_client(sim, auth) for _ in range(4)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            project_ids = list(pool.map(lambda res: res.project_id, clients))
+    finally:
+        sim.latency = 0.0
+    assert project_ids == [PROJECT_ID] * 4
+    assert sim.counters[endpoint] == 1
+
+
+def test_a_renewal_replaces_only_the_stale_token(sim):
+    with make_client(sim, "password", project_id=PROJECT_ID) as res:
+        first = res._password_token()[0]
+        renewed = res._password_token(stale=first)[0]
+        # A second caller that saw the same expiry reuses the renewed token.
+        assert res._password_token(stale=first)[0] == renewed != first
+    assert sim.counters["token"] == 2
