@@ -191,14 +191,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise ResError("%s: unknown option%s %s." % (path, "s" if len(unknown) > 1 else "", ", ".join(unknown)))
             if self.get_option("max_workers") < 1:
                 raise ResError("max_workers must be at least 1, got %d." % self.get_option("max_workers"))
-            configs = self._project_configs()
+            configs = self._project_configs(templated=config)
             blocks = self._cached_or_read(self.get_cache_key(path) + "_" + cache_scope(configs), cache, configs)
             self._populate(blocks)
 
-    def _project_configs(self):
-        """One ConnectionConfig per projects entry (credentials checked before any request)."""
-        default = connection_config(self.get_option, self.templar)
-        return [connection_config(self.get_option, self.templar, **target._asdict())
+    def _project_configs(self, templated):
+        """One ConnectionConfig per projects entry (credentials checked before any request).
+
+        ``templated``: the options the file sets, which may be templates.
+        """
+        default = connection_config(self.get_option, self.templar, templated)
+        return [connection_config(self.get_option, self.templar, templated, **target._asdict())
                 for target in project_targets(self.get_option("projects"), default.workspace_id)]
 
     def _cached_or_read(self, cache_key, cache, configs):

@@ -26,15 +26,17 @@ from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils.options import connection_options_from
 
 
-def connection_config(get_option, templar=None, **overrides):
+def connection_config(get_option, templar=None, templated=(), **overrides):
     """A ConnectionConfig from a plugin's ``get_option``, with ``overrides`` (such as a project) on top.
 
-    With a ``templar``, option values that are templates (``{{ lookup('env', 'X') }}``,
-    a vaulted variable) are rendered first, as inventory files need.
+    With a ``templar``, the options named in ``templated`` (those written in an inventory file) are
+    rendered when they are templates (``{{ lookup('env', 'X') }}``, a vaulted variable). Values from the
+    environment are never rendered: a password may well contain ``{{``.
     """
     options = connection_options_from(get_option)
     if templar is not None:
-        options = dict((name, _render(templar, value)) for name, value in options.items())
+        options = dict((name, _render(templar, value) if name in templated else value)
+                       for name, value in options.items())
     options.update((name, value) for name, value in overrides.items() if value is not None)
     return ConnectionConfig(options)
 

@@ -254,6 +254,14 @@ def test_connection_options_may_be_templates(parse, simulator, monkeypatch):
     assert hosts(inventory) == WORKSPACE_0
 
 
+def test_environment_values_are_never_rendered(parse, monkeypatch):
+    # Rendered, this template would be the right password and the login would succeed.
+    monkeypatch.setenv("HW_USER_PASSWORD", "{{ '%s' }}" % PASSWORD_AUTH["password"])
+    with pytest.raises(AnsibleParserError) as caught:
+        parse(password=None, project_id=PROJECT_ID)
+    assert "The username or password is wrong." in str(caught.value)
+
+
 def test_connection_options_come_from_the_hw_environment(parse, simulator, monkeypatch):
     monkeypatch.setenv("HW_ACCESS_KEY", "SIMDEMOAK0PERMANENT1")
     monkeypatch.setenv("HW_SECRET_KEY", "SimDemoSecretKey0Permanent0000000000000001")
