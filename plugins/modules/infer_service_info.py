@@ -19,7 +19,7 @@ description:
     reach a status.
   - The module only reads; it never reports a change.
 author:
-  - hwc.res contributors
+  - hwc.res contributors (@hwc-res)
 options:
   service_id:
     description:
