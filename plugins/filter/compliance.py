@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Filters of the compliance rules: compliance_policy, compliance_result and compliance_junit.
+
+Each is documented in the YAML file of its own name beside this one. The rules
+themselves are pure functions in module_utils/compliance.py; these filters
+only convert arguments, warn, and mark what the API sent as unsafe.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
+from ansible_collections.hwc.res.plugins.module_utils.compliance import (
+    SUITE_NAME,
+    check_services,
+    junit_report,
+    normalize_policy,
+    result_from_checks,
+)
+from ansible_collections.hwc.res.plugins.plugin_utils.controller import make_unsafe, raised_as
+
+display = Display()
+
+
+def _now_ms(now_ms):
+    if now_ms is None:
+        return int(time.time() * 1000)
+    try:
+        if isinstance(now_ms, bool):
+            raise ValueError()
+        return int(float(now_ms))
+    except (TypeError, ValueError):
+        raise AnsibleFilterError("now_ms must be a time in milliseconds since the epoch, not %r." % (now_ms,))
+
+
+def _project_ids(project_ids):
+    if project_ids is None:
+        return []
+    if isinstance(project_ids, str) or not isinstance(project_ids, (list, tuple)):
+        raise AnsibleFilterError("project_ids must be a list of project IDs, not %r." % (project_ids,))
+    return [str(project_id) for project_id in project_ids]
+
+
+def _checks(services, policy, now_ms, project_ids):
+    with raised_as(AnsibleFilterError):
+        return check_services(services, policy, now_ms, project_ids)
+
+
+def compliance_policy(policy):
+    """The policy with its defaults filled in; fails on a bad one, warns on an unknown status."""
+    with raised_as(AnsibleFilterError):
+        normalized, warnings = normalize_policy(policy)
+    for warning in warnings:
+        display.warning(warning)
+    return normalized
+
+
+def compliance_result(services, policy=None, now_ms=None, project_ids=None):
+    """``{"passed", "checked", "violations"}`` of ``services`` against ``policy``."""
+    checks = _checks(services, policy, _now_ms(now_ms), _project_ids(project_ids))
+    return make_unsafe(result_from_checks(checks, len(services)))
+
+
+def compliance_junit(services, policy=None, now_ms=None, project_ids=None, suite_name=SUITE_NAME):
+    """The checks of ``services`` against ``policy`` as JUnit XML text."""
+    now_ms, project_ids = _now_ms(now_ms), _project_ids(project_ids)
+    checks = _checks(services, policy, now_ms, project_ids)
+    with raised_as(AnsibleFilterError):
+        normalized, _warnings = normalize_policy(policy)
+    return make_unsafe(junit_report(checks, now_ms, policy=normalized, project_ids=project_ids,
+                                    suite_name=str(suite_name)))
+
+
+class FilterModule(object):
+    """Compliance rules for RES inference services."""
+
+    def filters(self):
+        return {
+            "compliance_policy": compliance_policy,
+            "compliance_result": compliance_result,
+            "compliance_junit": compliance_junit,
+        }

@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The filters compliance_policy, compliance_result and compliance_junit: arguments, errors, warnings, docs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import inspect
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
+
+from ansible_collections.hwc.res.plugins.filter import compliance as plugin
+from ansible_collections.hwc.res.plugins.module_utils.compliance import evaluate
+
+FILTERS = plugin.FilterModule().filters()
+DOCS = Path(plugin.__file__).resolve().parent
+NOW = 1737676800000
+SERVICES = [
+    {"service_id": "1", "service_name": "res-ok", "status": "running", "project_id": "p1"},
+    {"service_id": "2", "service_name": "res-bad", "status": "concerning", "project_id": "p1"},
+]
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    seen = []
+    monkeypatch.setattr(Display, "warning", lambda self, msg, *args, **kwargs: seen.append(msg))
+    return seen
+
+
+def test_the_plugin_offers_three_filters():
+    assert sorted(FILTERS) == ["compliance_junit", "compliance_policy", "compliance_result"]
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_each_filter_is_documented_with_its_real_arguments(name):
+    doc = yaml.safe_load((DOCS / (name + ".yml")).read_text())
+    assert doc["DOCUMENTATION"]["name"] == name
+    assert doc["EXAMPLES"] and doc["RETURN"]["_value"]
+    documented = set(doc["DOCUMENTATION"]["options"])
+    parameters = list(inspect.signature(FILTERS[name]).parameters)
+    assert documented == set(["_input"] + parameters[1:])
+    assert doc["DOCUMENTATION"]["positional"].replace(" ", "").split(",")[1:] == \
+        [p for p in parameters[1:] if p == "policy"]
+
+
+def test_compliance_result_is_the_rules_result():
+    policy = {"required_running": ["res-*"]}
+    assert FILTERS["compliance_result"](SERVICES, policy, now_ms=NOW) == evaluate(SERVICES, policy, NOW)
+    assert FILTERS["compliance_result"](SERVICES)["violations"][0]["detail"] == \
+        "res-bad: status concerning is forbidden"
+
+
+def test_project_ids_reach_the_rules():
+    result = FILTERS["compliance_result"](SERVICES, {"required_running": ["res-ok"]}, project_ids=["p1", "p2"])
+    assert [(v["project_id"], v["service_name"]) for v in result["violations"]] == [
+        ("p1", "res-bad"), ("p2", "res-ok")]
+
+
+@pytest.mark.parametrize("now_ms", [NOW + 31 * 60000, str(NOW + 31 * 60000), float(NOW + 31 * 60000)])
+def test_now_ms_may_be_a_number_or_its_text(now_ms):
+    services = [dict(SERVICES[0], status="deploying", update_time=NOW)]
+    result = FILTERS["compliance_result"](services, {"max_deploying_minutes": 30}, now_ms=now_ms)
+    assert result["violations"][0]["detail"] == "res-ok: deploying for 31 minutes, more than the 30 allowed"
+
+
+def test_now_ms_defaults_to_the_current_time(monkeypatch):
+    monkeypatch.setattr(plugin.time, "time", lambda: (NOW + 45 * 60000) / 1000.0)
+    services = [dict(SERVICES[0], status="deploying", update_time=NOW)]
+    result = FILTERS["compliance_result"](services, {"max_deploying_minutes": 30})
+    assert result["violations"][0]["detail"] == "res-ok: deploying for 45 minutes, more than the 30 allowed"
+
+
+@pytest.mark.parametrize("name, args, kwargs, message", [
+    ("compliance_result", (SERVICES, {"max_failure_rate": 2}), {},
+     "Invalid compliance policy: max_failure_rate is a fraction from 0 to 1 (0.05 for 5%), not 2.0."),
+    ("compliance_junit", (SERVICES, {"bogus": 1}), {}, "Invalid compliance policy: unknown key bogus;"),
+    ("compliance_policy", ({"allow_shared": "maybe"},), {}, "Invalid compliance policy: argument 'allow_shared'"),
+    ("compliance_result", ({"services": SERVICES},), {}, "Compliance rules apply to a list of services"),
+    ("compliance_result", (SERVICES,), {"now_ms": "soon"},
+     "now_ms must be a time in milliseconds since the epoch, not 'soon'."),
+    ("compliance_junit", (SERVICES,), {"now_ms": True}, "now_ms must be a time in milliseconds since the epoch"),
+    ("compliance_result", (SERVICES,), {"project_ids": "p1"}, "project_ids must be a list of project IDs, not 'p1'."),
+])
+def test_bad_arguments_fail_as_filter_errors(name, args, kwargs, message):
+    with pytest.raises(AnsibleFilterError) as caught:
+        FILTERS[name](*args, **kwargs)
+    assert message in str(caught.value)
+
+
+def test_compliance_policy_fills_in_defaults_and_warns_about_unknown_statuses(warnings):
+    policy = FILTERS["compliance_policy"]({"forbidden_statuses": ["concerning", "stoped"], "max_failure_rate": "0.1"})
+    assert policy["max_failure_rate"] == 0.1 and policy["min_invocations"] == 100
+    assert len(warnings) == 1 and warnings[0].startswith("forbidden_statuses: 'stoped' is not a status RES uses")
+    FILTERS["compliance_result"](SERVICES, {"forbidden_statuses": ["stoped"]})
+    assert len(warnings) == 1  # only compliance_policy warns, so a role calling all three warns once
+
+
+def test_compliance_junit_is_junit_of_the_same_checks():
+    policy = {"required_running": ["res-*", "res-none"]}
+    root = ET.fromstring(FILTERS["compliance_junit"](SERVICES, policy, now_ms=NOW, project_ids=["p1"],
+                                                     suite_name="nightly").encode("utf-8"))
+    suite = root.find("testsuite")
+    assert (root.get("name"), suite.get("name"), suite.get("tests"), suite.get("failures")) == \
+        ("nightly", "nightly", "5", "3")
+    messages = [case.find("failure").get("message") for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert messages == [v["detail"] for v in evaluate(SERVICES, policy, NOW, ["p1"])["violations"]]
+    assert dict((p.get("name"), p.get("value")) for p in suite.find("properties"))["policy.required_running"] == \
+        "res-*,res-none"
