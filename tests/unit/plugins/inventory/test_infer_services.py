@@ -11,7 +11,6 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import yaml
@@ -19,15 +18,9 @@ import yaml
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
+from ansible.plugins.loader import inventory_loader
 from ansible.template import Templar
-from ansible.utils.collection_loader import AnsibleCollectionConfig
-from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils import client as client_module
 
-REPO = Path(__file__).resolve().parents[4]
-sys.path.insert(0, str(REPO / "tests" / "simulator"))
-from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"  # cn-north-4: workspaces 0 and ws-2
 PROD_PROJECT_ID = "9e8f95e534f82a3a0ea7856ef34d2614"  # cn-north-4_prod: also has a res-rank-prod
@@ -37,35 +30,8 @@ WORKSPACE_0 = ["res-rank-prod", "res-rank-canary", "res-recall-v1", "res-filter-
                "res-recall-v2"]
 
 
-def load_plugin(loader):
-    """hwc.res.infer_services as Ansible's ``loader`` loads it, with its documented options and doc fragments.
-
-    pytest imports the collection as plain namespace packages, which the plugin loader cannot use
-    (they lack the collection metadata and a __file__): those packages are dropped, so that the
-    collection finder imports them again; modules with code stay, so the plugin shares them (and
-    the client's caches) with the tests.
-    """
-    if AnsibleCollectionConfig.collection_finder is None:
-        # The folder that holds ansible_collections/hwc/res (unresolved: it may be a symlink farm).
-        init_plugin_loader([str(Path(client_module.__file__).parents[5])])
-    if getattr(sys.modules.get("ansible_collections.hwc.res"), "_collection_meta", None) is None:
-        for name in [name for name, module in list(sys.modules.items())
-                     if name.split(".")[0] == "ansible_collections" and getattr(module, "__file__", None) is None]:
-            del sys.modules[name]
-    return loader.get("hwc.res.infer_services")
-
-
 @pytest.fixture
-def simulator(monkeypatch):
-    for name in [name for name in os.environ if name.startswith("HW_")]:
-        monkeypatch.delenv(name)
-    client_module.clear_caches()
-    with ResSimulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def parse(simulator, tmp_path):
+def parse(simulator, tmp_path, load_plugin):
     """parse(**options) -> InventoryData, as ansible-inventory makes it (flush=True: with --flush-cache)."""
     def run(flush=False, **options):
         config = dict(PASSWORD_AUTH, plugin="hwc.res.infer_services", endpoint=simulator.url,
@@ -82,13 +48,6 @@ def parse(simulator, tmp_path):
             pass
         return inventory
     return run
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    seen = []
-    monkeypatch.setattr(Display, "warning", lambda self, msg, *args, **kwargs: seen.append(msg))
-    return seen
 
 
 def hosts(inventory, group="infer_services"):
@@ -109,7 +68,7 @@ def rendered(template, variables):
     return Templar(loader=DataLoader(), variables=variables).template(template)
 
 
-def test_only_infer_services_yaml_files_are_this_plugins(tmp_path):
+def test_only_infer_services_yaml_files_are_this_plugins(tmp_path, load_plugin):
     plugin = load_plugin(inventory_loader)
     for name, wanted in (("a.infer_services.yml", True), ("infer_services.yaml", True), ("a.aws_ec2.yml", False),
                          ("a.infer_services.json", False), ("missing.infer_services.yml", None)):
@@ -152,7 +111,7 @@ def test_projects_and_workspaces_in_configured_order_with_one_token_per_project(
     assert simulator.counters == {"token": 2, "projects": 0, "list": 3, "details": 0}
 
 
-def test_projects_are_read_concurrently_and_added_in_configured_order(parse, monkeypatch):
+def test_projects_are_read_concurrently_and_added_in_configured_order(parse, monkeypatch, load_plugin):
     module = sys.modules[type(load_plugin(inventory_loader)).__module__]
     both_reading = threading.Barrier(2, timeout=10)
     real_read_project = module.read_project

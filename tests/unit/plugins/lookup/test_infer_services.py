@@ -7,25 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import sys
-from pathlib import Path
 
 import pytest
 
 from ansible.errors import AnsibleLookupError
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, lookup_loader
+from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
-from ansible.utils.collection_loader import AnsibleCollectionConfig
-from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils import client as client_module
 from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
 from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
 
-REPO = Path(__file__).resolve().parents[4]
-sys.path.insert(0, str(REPO / "tests" / "simulator"))
-from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
 PASSWORD_AUTH = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain"}
@@ -33,35 +24,8 @@ RANK_PROD_ID = "ce3dc431-427d-4e9d-a591-4157781604cf"
 CANARY_ID = "03ef7ea2-d2cc-4b3a-a948-0f00e8e22602"
 
 
-def load_plugin(loader):
-    """hwc.res.infer_services as Ansible's ``loader`` loads it, with its documented options and doc fragments.
-
-    pytest imports the collection as plain namespace packages, which the plugin loader cannot use
-    (they lack the collection metadata and a __file__): those packages are dropped, so that the
-    collection finder imports them again; modules with code stay, so the plugin shares them (and
-    the client's caches) with the tests.
-    """
-    if AnsibleCollectionConfig.collection_finder is None:
-        # The folder that holds ansible_collections/hwc/res (unresolved: it may be a symlink farm).
-        init_plugin_loader([str(Path(client_module.__file__).parents[5])])
-    if getattr(sys.modules.get("ansible_collections.hwc.res"), "_collection_meta", None) is None:
-        for name in [name for name, module in list(sys.modules.items())
-                     if name.split(".")[0] == "ansible_collections" and getattr(module, "__file__", None) is None]:
-            del sys.modules[name]
-    return loader.get("hwc.res.infer_services")
-
-
 @pytest.fixture
-def simulator(monkeypatch):
-    for name in [name for name in os.environ if name.startswith("HW_")]:
-        monkeypatch.delenv(name)
-    client_module.clear_caches()
-    with ResSimulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def lookup(simulator):
+def lookup(simulator, load_plugin):
     plugin = load_plugin(lookup_loader)
 
     def run(*terms, **options):
@@ -70,13 +34,6 @@ def lookup(simulator):
         connection.update(options)
         return plugin.run(list(terms), variables={}, **connection)
     return run
-
-
-@pytest.fixture
-def warnings(monkeypatch):
-    seen = []
-    monkeypatch.setattr(Display, "warning", lambda self, msg, *args, **kwargs: seen.append(msg))
-    return seen
 
 
 def names(services):
@@ -191,7 +148,7 @@ def test_non_text_terms_are_a_lookup_error(lookup):
     assert str(caught.value) == "Terms are service names or IDs (strings), got 42."
 
 
-def test_connection_options_come_from_the_hw_environment(simulator, monkeypatch):
+def test_connection_options_come_from_the_hw_environment(simulator, monkeypatch, load_plugin):
     monkeypatch.setenv("HW_RES_ENDPOINT", simulator.url)
     monkeypatch.setenv("HW_AUTH_URL", simulator.url + "/v3")
     monkeypatch.setenv("HW_ACCESS_KEY", "SIMDEMOAK0PERMANENT1")

@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import json
 import socket
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,11 +20,7 @@ from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionCo
 from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
 
-SIMULATOR_DIR = Path(__file__).resolve().parents[4] / "tests" / "simulator"
-sys.path.insert(0, str(SIMULATOR_DIR))
-from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
-
-SAMPLE = json.loads((SIMULATOR_DIR / "sample_data.json").read_text())
+SAMPLE = json.loads((Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json").read_text())
 DEMO = SAMPLE["domains"][0]
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
 CREDENTIALS = {
@@ -46,20 +41,6 @@ def fresh_caches():
     client_module.clear_caches()
     yield
     client_module.clear_caches()
-
-
-@pytest.fixture(scope="module")
-def running_simulator():
-    with ResSimulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(running_simulator):
-    running_simulator.clear_faults()
-    running_simulator.reset_counters()
-    yield running_simulator
-    running_simulator.clear_faults()
 
 
 def make_client(sim, auth="password", **options):
@@ -317,12 +298,9 @@ def test_auth_method_precedence():
 @pytest.mark.parametrize("auth, endpoint", [("password", "token"), ("aksk", "projects")])
 def test_concurrent_first_calls_ask_iam_once(sim, auth, endpoint):
     sim.latency = 0.2  # keeps the first IAM request open while the other threads arrive
-    try:
-        clients = [make_client(sim, auth) for _ in range(4)]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            project_ids = list(pool.map(lambda res: res.project_id, clients))
-    finally:
-        sim.latency = 0.0
+    clients = [make_client(sim, auth) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        project_ids = list(pool.map(lambda res: res.project_id, clients))
     assert project_ids == [PROJECT_ID] * 4
     assert sim.counters[endpoint] == 1
 

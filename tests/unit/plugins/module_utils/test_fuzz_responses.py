@@ -8,19 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import sys
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
 from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils.services import normalize_services, summarize
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tests" / "simulator"))
-from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
 SERVICE_FIELDS = ("service_id", "service_name", "description", "infer_type", "status", "is_shared",
@@ -65,17 +59,10 @@ def test_normalization_returns_services_or_raises_res_error(raws):
         assert all(isinstance(warning, str) for warning in warnings)
 
 
-@pytest.fixture(scope="module")
-def sim():
-    with ResSimulator() as simulator:
-        yield simulator
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(status=st.sampled_from([200, 201, 400, 401, 403, 404, 429, 500, 502, 503]),
        body=bodies.map(lambda value: json.dumps(value).encode("utf-8")) | st.binary(max_size=64))
 def test_any_response_yields_services_or_a_res_error(sim, status, body):
-    sim.clear_faults()
     sim.add_fault("list", "raw", times=1, status=status, body=body)
     config = ConnectionConfig({"endpoint": sim.url, "auth_token": "sim-token-cn-north-4-valid",
                                "project_id": PROJECT_ID, "retries": 0, "timeout": 5})

@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import patch
@@ -20,9 +19,7 @@ from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.hwc.res.plugins.module_utils import client as client_module
 from ansible_collections.hwc.res.plugins.modules import infer_service_info
 
-SIMULATOR_DIR = Path(__file__).resolve().parents[4] / "tests" / "simulator"
-sys.path.insert(0, str(SIMULATOR_DIR))
-from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
+SAMPLE_FILE = Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json"
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -56,12 +53,6 @@ def run_module(args):
         with pytest.raises(ModuleExit) as caught:
             infer_service_info.main()
     return caught.value
-
-
-@pytest.fixture(scope="module")
-def sim():
-    with ResSimulator() as simulator:
-        yield simulator
 
 
 @pytest.fixture
@@ -118,7 +109,7 @@ def test_bad_wait_options(connection, wait_options):
 
 
 def test_wait_times_out_naming_what_is_missing(connection):
-    sample = json.loads((SIMULATOR_DIR / "sample_data.json").read_text())
+    sample = json.loads(SAMPLE_FILE.read_text())
     recall_id = next(s["service_id"] for p in sample["projects"] if p["id"] == PROJECT_ID
                      for s in p["workspaces"]["0"] if s["service_name"] == "res-recall-v1")
     outcome = run_module(dict(connection, name=["res-recall-v1", "res-not-yet"], wait=True, wait_timeout=0))
