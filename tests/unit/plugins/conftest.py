@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import init_plugin_loader
+from ansible.template import Templar
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 from ansible.utils.display import Display
 from ansible_collections.hwc.res.plugins.module_utils import client as client_module
@@ -83,3 +85,16 @@ def _load_plugin(loader, name):
 def load_plugin():
     """load_plugin(loader, name="hwc.res.infer_services") -> the plugin, loaded as Ansible loads it."""
     return lambda loader, name="hwc.res.infer_services": _load_plugin(loader, name)
+
+
+@pytest.fixture
+def rendered():
+    """rendered(template, variables): what Ansible makes of a trusted ``template``; unsafe values stay as they are."""
+    def render(template, variables):
+        try:
+            from ansible.template import trust_as_template  # ansible-core >= 2.19 renders only trusted templates
+            template = trust_as_template(template)
+        except ImportError:
+            pass
+        return Templar(loader=DataLoader(), variables=variables).template(template)
+    return render

@@ -19,7 +19,6 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
-from ansible.template import Templar
 
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"  # cn-north-4: workspaces 0 and ws-2
@@ -56,16 +55,6 @@ def hosts(inventory, group="infer_services"):
 
 def host_vars(inventory, name):
     return inventory.get_host(name).get_vars()
-
-
-def rendered(template, variables):
-    """What Ansible makes of ``template`` with ``variables``; an unsafe value comes out as it went in."""
-    try:
-        from ansible.template import trust_as_template  # ansible-core >= 2.19 renders only trusted templates
-        template = trust_as_template(template)
-    except ImportError:
-        pass
-    return Templar(loader=DataLoader(), variables=variables).template(template)
 
 
 def test_only_infer_services_yaml_files_are_this_plugins(tmp_path, load_plugin):
@@ -193,7 +182,7 @@ def test_fields_reserved_by_ansible_never_become_host_vars(parse, simulator, war
                         "service res-evil (%s); they are not set as host vars." % evil["service_id"]]
 
 
-def test_api_text_is_never_rendered_as_a_template(parse, simulator):
+def test_api_text_is_never_rendered_as_a_template(parse, simulator, rendered):
     simulator.add_fault("list", "raw", body=listing({
         "service_name": "{{ 6 * 7 }}", "description": "{% if true %}yes{% endif %}", "infer_type": "{{ 'bat' ~ 'ch' }}",
         "flows": [{"flow_name": "{{ 1 + 1 }}", "{{ key }}": "{# comment #}"}]}))

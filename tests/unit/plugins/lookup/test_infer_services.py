@@ -11,9 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible.errors import AnsibleLookupError
-from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
-from ansible.template import Templar
 from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
 from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
 
@@ -38,16 +36,6 @@ def lookup(simulator, load_plugin):
 
 def names(services):
     return [service["service_name"] for service in services]
-
-
-def rendered(template, variables):
-    """What Ansible makes of ``template`` with ``variables``; an unsafe value comes out as it went in."""
-    try:
-        from ansible.template import trust_as_template  # ansible-core >= 2.19 renders only trusted templates
-        template = trust_as_template(template)
-    except ImportError:
-        pass
-    return Templar(loader=DataLoader(), variables=variables).template(template)
 
 
 def test_without_terms_every_service_passing_the_filters_exactly_as_the_client_normalizes_them(lookup, simulator):
@@ -166,7 +154,7 @@ def test_normalization_warnings_are_shown(lookup, simulator, warnings):
     assert len(warnings) == 1 and "invocation_times 'n/a' is not a whole number" in warnings[0]
 
 
-def test_api_text_is_never_rendered_as_a_template(lookup, simulator):
+def test_api_text_is_never_rendered_as_a_template(lookup, simulator, rendered):
     simulator.add_service(PROJECT_ID, {"service_name": "{{ 6 * 7 }}", "description": "{% if true %}yes{% endif %}"})
     service = lookup("{{ 6 * 7 }}")[0]
     assert rendered("{{ item.service_name }}|{{ item.description }}", {"item": service}) == \
