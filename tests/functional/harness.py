@@ -23,6 +23,9 @@ sys.path.insert(0, str(REPO / "tests" / "simulator"))
 
 from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
+__all__ = ["AUTH_METHODS", "CREDENTIALS", "EAST_PROJECT_ID", "PROD_PROJECT_ID", "PROJECT_ID", "SAMPLE",
+           "SECRET_VARIABLES", "Ansible", "ResSimulator", "Run", "task_play"]
+
 BIN = Path(sys.executable).parent
 SAMPLE = json.loads((REPO / "tests" / "simulator" / "sample_data.json").read_text())
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"  # cn-north-4 of demo-domain in the sample
