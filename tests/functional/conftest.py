@@ -26,4 +26,3 @@ def simulator():
 @pytest.fixture
 def ansible(simulator, tmp_path):
     return Ansible(simulator, tmp_path)
-

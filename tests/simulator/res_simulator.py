@@ -273,7 +273,7 @@ class ResSimulator:
 
     @property
     def url(self):
-        return "http://%s:%d" % (self.host, self.port) if self._server else None
+        return "http://%s:%s" % (self.host, self.port) if self._server else None
 
     # ---- controls ------------------------------------------------------------------------------
     @property

@@ -84,14 +84,14 @@ def test_password_token_is_scoped_by_project_name(sim):
 
 @pytest.mark.parametrize("auth", ["aksk", "temporary"])
 def test_aksk_derives_the_project_by_name_once(sim, auth):
-    for _ in range(2):
+    for _attempt in range(2):
         with make_client(sim, auth) as res:
             assert res.project_id == PROJECT_ID
     assert sim.counters["projects"] == 1
 
 
 def test_password_token_is_reused_across_clients(sim):
-    for _ in range(3):
+    for _attempt in range(3):
         with make_client(sim, "password", project_id=PROJECT_ID) as res:
             res.find_services()
     assert (sim.counters["token"], sim.counters["list"]) == (1, 3)
@@ -298,7 +298,7 @@ def test_auth_method_precedence():
 @pytest.mark.parametrize("auth, endpoint", [("password", "token"), ("aksk", "projects")])
 def test_concurrent_first_calls_ask_iam_once(sim, auth, endpoint):
     sim.latency = 0.2  # keeps the first IAM request open while the other threads arrive
-    clients = [make_client(sim, auth) for _ in range(4)]
+    clients = [make_client(sim, auth) for _thread in range(4)]
     with ThreadPoolExecutor(max_workers=4) as pool:
         project_ids = list(pool.map(lambda res: res.project_id, clients))
     assert project_ids == [PROJECT_ID] * 4

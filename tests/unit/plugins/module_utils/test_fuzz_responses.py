@@ -42,7 +42,7 @@ def check_normalized(services):
     for service in services:
         assert isinstance(service["service_name"], str) and isinstance(service["status"], str)
         for field in ("invocation_times", "failed_times"):
-            assert service[field] is None or type(service[field]) is int
+            assert service[field] is None or (isinstance(service[field], int) and not isinstance(service[field], bool))
         assert service["failure_rate"] is None or isinstance(service["failure_rate"], float)
         json.dumps(service)
 

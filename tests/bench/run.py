@@ -1,0 +1,282 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Benchmarks of the collection against the simulator, each side measured in the same run.
+
+    python tests/bench/run.py [--runs N] [--case NAME ...] [--services N]
+
+Every case first checks, once, that both sides produce the same answer; then
+it times the sides in turns (A B C A B C ...) so that drift of the machine
+hits them alike, and prints the median of each side and the ratio to the
+baseline, against the target. The simulator's request counters show how many
+token and list requests each side made. Exit code 1 when a target is missed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import copy
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "functional"))
+
+from harness import PROJECT_ID, SAMPLE, Ansible, ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
+BENCH_WORKSPACE = "bench"
+
+
+class Measurement:
+    """Wall seconds and peak memory of one command."""
+
+    def __init__(self, seconds, max_rss_kb):
+        self.seconds = seconds
+        self.max_rss_kb = max_rss_kb
+
+
+def measure(command, env, cwd):
+    """Run ``command``; fail loudly if it fails, else return its Measurement."""
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=str(cwd), stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+        # wait4 reports the peak memory of this child alone, not of every child so far.
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            raise SystemExit("bench: %s failed (rc %d):\n%s" % (
+                " ".join(command), process.returncode, output.read().decode("utf-8", "replace")[-3000:]))
+    return Measurement(seconds, usage.ru_maxrss)
+
+
+class Side:
+    """One way of doing the job of a case: a command, its environment, and what it measured."""
+
+    def __init__(self, label, command, env, prepare=None):
+        self.label = label
+        self.command = command
+        self.env = env
+        self.prepare = prepare
+        self.measurements = []
+        self.counters = None
+
+    def run(self, simulator, cwd):
+        if self.prepare:
+            self.prepare()
+        simulator.reset_counters()
+        self.measurements.append(measure(self.command, self.env, cwd))
+        self.counters = dict(simulator.counters)
+
+    @property
+    def seconds(self):
+        return statistics.median(m.seconds for m in self.measurements)
+
+    @property
+    def max_rss_mb(self):
+        return statistics.median(m.max_rss_kb for m in self.measurements) / 1024.0
+
+
+def interleave(sides, simulator, cwd, runs):
+    for side in sides:  # warm-up: file caches, .pyc files
+        side.run(simulator, cwd)
+        side.measurements.clear()
+    for _run in range(runs):
+        for side in sides:
+            side.run(simulator, cwd)
+
+
+class Report:
+    def __init__(self):
+        self.rows = []
+        self.missed = []
+
+    def case(self, title):
+        self.rows.append(("", "", "", "", "", ""))
+        self.rows.append((title, "", "", "", "", ""))
+
+    def side(self, side, baseline=None, target=None, memory=False):
+        """A row for ``side``: its median, and its ratio to ``baseline`` against ``target``."""
+        figure = side.max_rss_mb if memory else side.seconds
+        ratio_text, target_text = "baseline", ""
+        if baseline is not None:
+            ratio = figure / (baseline.max_rss_mb if memory else baseline.seconds)
+            ratio_text = "%.2f" % ratio
+            if target is not None:
+                met = ratio <= target
+                target_text = "<= %.2f %s" % (target, "met" if met else "MISSED")
+                if not met:
+                    self.missed.append("%s%s: %.2f > %.2f" % (side.label, " (memory)" if memory else "", ratio, target))
+        counters = ", ".join("%s %d" % (name, count) for name, count in sorted(side.counters.items()) if count)
+        self.rows.append(("  " + side.label, "%.3f %s" % (figure, "MiB" if memory else "s"), ratio_text,
+                          target_text, counters or "-", ""))
+
+    def print(self):
+        widths = [max(len(row[i]) for row in self.rows) for i in range(5)]
+        header = ("case / side", "median", "ratio", "target", "requests per run")
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+        for row in self.rows:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print()
+        print("all targets met" if not self.missed else "targets missed: " + "; ".join(self.missed))
+
+
+def timing_env(ansible, auth="password", **extra):
+    """The harness's isolated environment without its result-recording callback."""
+    env = ansible.env(auth, **extra)
+    env.pop("ANSIBLE_CALLBACKS_ENABLED")
+    return env
+
+
+def case_module_vs_uri(ansible, simulator, report, runs):
+    """1. Get the list with password credentials and loop over the stopped services, three ways."""
+    expected = sorted(s["service_name"] for s in next(
+        p for p in SAMPLE["projects"] if p["id"] == PROJECT_ID)["workspaces"]["0"] if s["status"] == "stopped")
+    names = (("uri", "(a) two ansible.builtin.uri tasks + selectattr"),
+             ("module", "(b) hwc.res.infer_service_info"),
+             ("lookup", "(c) query('hwc.res.infer_services')"))
+    sides = []
+    for name, label in names:
+        playbook = PLAYBOOKS / ("stopped_%s.yml" % name)
+        run = ansible.playbook(playbook, env={"HW_PROJECT_ID": None})
+        loop = run.task("Report each stopped service")["result"].get("results", [])
+        found = sorted(item["item"]["service_name"] for item in loop)
+        if run.rc != 0 or found != expected:
+            raise SystemExit("bench: %s found %s, expected %s\n%r" % (playbook.name, found, expected, run))
+        env = timing_env(ansible, HW_PROJECT_ID=None)
+        sides.append(Side(label, ["ansible-playbook", str(playbook)], env))
+    interleave(sides, simulator, ansible.tmp_path, runs)
+    report.case("1. stopped services: uri vs module vs lookup (password auth, %d runs)" % runs)
+    report.side(sides[0])
+    report.side(sides[1], sides[0], 0.75)
+    report.side(sides[2], sides[0], 0.5)
+
+
+def case_inventory_at_scale(ansible, simulator, report, runs, services):
+    """2. N services in one project: the plugin against a script printing the very same JSON."""
+    simulator.generate_services(PROJECT_ID, services, workspace_id=BENCH_WORKSPACE)
+    tmp = ansible.tmp_path
+    cache_dir = tmp / "inventory-cache"
+    config = "plugin: hwc.res.infer_services\nworkspace_id: %s\n" % BENCH_WORKSPACE
+    cached_config = config + "cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n" \
+        "cache_timeout: 3600\n" % cache_dir
+    (tmp / "cold.infer_services.yml").write_text(config)
+    (tmp / "warm.infer_services.yml").write_text(cached_config)
+    env = timing_env(ansible)
+    listed = subprocess.run(["ansible-inventory", "-i", str(tmp / "cold.infer_services.yml"), "--list"], env=env,
+                            cwd=str(tmp), capture_output=True, text=True, check=True).stdout
+    inventory = json.loads(listed)
+    hosts = inventory["_meta"]["hostvars"]
+    if len(hosts) != services:
+        raise SystemExit("bench: the plugin made %d hosts of %d services" % (len(hosts), services))
+    (tmp / "inventory.json").write_text(listed)
+    script = tmp / "baseline_inventory.sh"
+    script.write_text("#!/bin/sh\nexec cat %s\n" % (tmp / "inventory.json"))
+    script.chmod(0o755)
+    # The warm side reads a cache that one run filled; it must never be refreshed by a timed run.
+    subprocess.run(["ansible-inventory", "-i", str(tmp / "warm.infer_services.yml"), "--list", "--output",
+                    str(tmp / "warm.json")], env=env, cwd=str(tmp), check=True, capture_output=True)
+    if json.loads((tmp / "warm.json").read_text()) != inventory:
+        raise SystemExit("bench: the cached inventory differs from the fresh one")
+    sides = [
+        Side("script inventory printing the same JSON", ["ansible-inventory", "-i", str(script), "--list"], env),
+        Side("plugin, cold (cache off)", ["ansible-inventory", "-i", str(tmp / "cold.infer_services.yml"),
+                                          "--list"], env),
+        Side("plugin, warm cache", ["ansible-inventory", "-i", str(tmp / "warm.infer_services.yml"), "--list"], env),
+    ]
+    interleave(sides, simulator, tmp, runs)
+    if sides[2].counters["list"] or sides[2].counters["token"]:
+        raise SystemExit("bench: the warm cache still asked the API: %s" % sides[2].counters)
+    report.case("2. inventory of %d services in one project (%d runs)" % (services, runs))
+    report.side(sides[0])
+    report.side(sides[1], sides[0], 1.25)
+    report.side(sides[2], sides[0], 1.1)
+    report.side(sides[0], memory=True)
+    report.side(sides[1], sides[0], 1.25, memory=True)
+
+
+def many_projects_data(count):
+    """The sample with ``count`` projects in the demo domain, each a copy of cn-north-4's workspace 0."""
+    data = copy.deepcopy(SAMPLE)
+    template = next(p for p in data["projects"] if p["id"] == PROJECT_ID)
+    data["projects"] = [p for p in data["projects"] if p["domain"] != template["domain"]]
+    kept = set(p["id"] for p in data["projects"])
+    data["auth_tokens"] = [t for t in data["auth_tokens"] if t["project_id"] in kept]
+    for index in range(count):
+        project = copy.deepcopy(template)
+        project["id"] = "%032x" % (0xbe7c0000 + index)
+        project["name"] = "cn-north-4_bench%d" % index
+        project["workspaces"] = {"0": [dict(s, service_id="%s-%d" % (s["service_id"][:-2], index))
+                                       for s in template["workspaces"]["0"]]}
+        data["projects"].append(project)
+    return data
+
+
+def case_many_projects(tmp_path, report, runs, count=8, latency=0.2):
+    """3. ``count`` projects against one, with ``latency`` seconds added to every request."""
+    data = many_projects_data(count)
+    ids = [p["id"] for p in data["projects"] if p["name"].startswith("cn-north-4_bench")]
+    with ResSimulator(data=data, latency=latency) as simulator:
+        ansible = Ansible(simulator, tmp_path)
+        sides = []
+        for label, projects in (("1 project", ids[:1]), ("%d projects" % count, ids)):
+            path = tmp_path / ("p%d.infer_services.yml" % len(projects))
+            path.write_text("plugin: hwc.res.infer_services\nprojects: %s\n" % json.dumps(projects))
+            env = timing_env(ansible)
+            hosts = json.loads(subprocess.run(["ansible-inventory", "-i", str(path), "--list"], env=env,
+                                              cwd=str(tmp_path), capture_output=True, text=True,
+                                              check=True).stdout)["_meta"]["hostvars"]
+            expected = len(projects) * len(data["projects"][-1]["workspaces"]["0"])
+            if len(hosts) != expected:
+                raise SystemExit("bench: %d hosts for %s, expected %d" % (len(hosts), label, expected))
+            sides.append(Side("%s, password auth" % label, ["ansible-inventory", "-i", str(path), "--list"], env))
+        interleave(sides, simulator, tmp_path, runs)
+    report.case("3. inventory of %d projects vs 1, %.0f ms per request (%d runs)" % (count, latency * 1000, runs))
+    report.side(sides[0])
+    report.side(sides[1], sides[0], 1.5)
+
+
+CASES = ("module", "inventory", "projects")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each side (default 5)")
+    parser.add_argument("--case", action="append", choices=CASES, help="run only these cases")
+    parser.add_argument("--services", type=int, default=10000, help="services of the scale case (10000)")
+    args = parser.parse_args(argv)
+    cases = args.case or CASES
+    for tool in ("ansible-playbook", "ansible-inventory"):
+        if not shutil.which(tool):
+            raise SystemExit("bench: %s is not on PATH; run it through `make bench`" % tool)
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="hwc-res-bench-") as scratch:
+        scratch = Path(scratch)
+        with ResSimulator() as simulator:
+            ansible = Ansible(simulator, scratch / "sample")
+            if "module" in cases:
+                case_module_vs_uri(ansible, simulator, report, args.runs)
+            if "inventory" in cases:
+                case_inventory_at_scale(ansible, simulator, report, args.runs, args.services)
+        if "projects" in cases:
+            (scratch / "projects").mkdir()
+            case_many_projects(scratch / "projects", report, args.runs)
+    report.print()
+    return 1 if report.missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
