@@ -86,6 +86,8 @@ DEMO_ENV ?= \
 	HW_PROJECT_ID=sample:projects.0.id \
 	HW_REGION_NAME=sample:projects.0.name
 DEMO_ARGS ?=
+DEMO_INVENTORY ?= playbooks/inventory/demo.infer_services.yml
+DEMO_REPORT_DIR ?= $(BUILD)/reports
 
 # Turns DEMO_ENV into `export NAME=VALUE` lines (the recipe cannot hold indented
 # Python: make strips leading blanks of .ONESHELL recipe lines).
@@ -330,7 +332,7 @@ $(LEG_STAMP): requirements.txt requirements-dev.txt
 # Using the collection
 # ---------------------------------------------------------------------------
 
-## demo        start the simulator, run playbooks/demo.yml against it with DEMO_ENV, stop the simulator
+## demo        start the simulator; run playbooks/demo.yml, the inventory graph, a play on stopped hosts, a compliance run; stop it
 demo: venv
 	@for file in "$(DEMO_SIMULATOR)" "$(DEMO_DATA)" "$(DEMO_PLAYBOOK)"; do
 		if [ ! -f "$$file" ]; then echo "demo: $$file does not exist yet" >&2; exit 1; fi
@@ -355,6 +357,13 @@ demo: venv
 	echo "demo: simulator at $$HW_RES_ENDPOINT; ansible-playbook $(DEMO_PLAYBOOK) $(DEMO_ARGS)"
 	cd "$(COLL)"
 	ansible-playbook "$(DEMO_PLAYBOOK)" $(DEMO_ARGS)
+	echo "demo: every service an inventory host: ansible-inventory -i $(DEMO_INVENTORY) --graph"
+	ansible-inventory -i "$(DEMO_INVENTORY)" --graph
+	ansible-playbook -i "$(DEMO_INVENTORY)" playbooks/stopped_services_play.yml
+	# The sample breaks the nightly policy on purpose: report the violations, do not stop the demo.
+	echo "demo: compliance run, reports in $(DEMO_REPORT_DIR)"
+	ansible-playbook playbooks/nightly_compliance.yml -e nightly_report_dir="$(DEMO_REPORT_DIR)" \
+		-e infer_service_compliance_fail_on_violation=false
 
 ## bench       python tests/bench/run.py (BENCH_ARGS=...)
 bench: venv
