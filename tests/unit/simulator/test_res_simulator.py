@@ -253,6 +253,11 @@ def test_aksk_rejections(sim):
                        IAM + "x-sdk-date %s is more than 15 minutes off the server time" % signer.sdk_date(stale))
     ten_minutes_ago = datetime.now(timezone.utc) - timedelta(minutes=10)
     assert signed_get(list_url(sim), now=ten_minutes_ago).status_code == 200
+    sim.clock_skew = 3600  # the gateway's clock an hour ahead: a date signed now is stale
+    try:
+        assert signed_get(list_url(sim)).json()["error_msg"].endswith("more than 15 minutes off the server time")
+    finally:
+        sim.clock_skew = 0.0
     assert_gateway_401(signed_get(list_url(sim), extra={"X-Sdk-Date": "2024-01-01"}),
                        IAM + "x-sdk-date is missing or not of the form YYYYMMDDTHHMMSSZ")
     # A signature for one query does not cover another.
