@@ -414,7 +414,8 @@ def _api_error(service, method, url, reply, response=None):
     """A ResError naming the request, the HTTP status, and the API's error code and text."""
     error_code, error_msg = _error_fields(reply.payload)
     if error_code or error_msg:
-        detail = "%s: %s" % (error_code, error_msg) if error_code else error_msg
+        # The API's text usually ends with a period already; the message adds its own.
+        detail = ("%s: %s" % (error_code, error_msg) if error_code else error_msg).rstrip(".")
     elif reply.payload is not None:
         detail = "the response is not the documented shape (is_success is not true)"
     else:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "tests" / "simulator"))
 from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
 __all__ = ["AUTH_METHODS", "CREDENTIALS", "EAST_PROJECT_ID", "PROD_PROJECT_ID", "PROJECT_ID", "SAMPLE",
-           "SECRET_VARIABLES", "Ansible", "ResSimulator", "Run", "task_play"]
+           "Ansible", "ResSimulator", "Run", "task_play"]
 
 BIN = Path(sys.executable).parent
 SAMPLE = json.loads((REPO / "tests" / "simulator" / "sample_data.json").read_text())
@@ -43,7 +43,6 @@ CREDENTIALS = {
     "token": {"HW_AUTH_TOKEN": "sim-token-cn-north-4-valid", "HW_PROJECT_ID": PROJECT_ID},
 }
 AUTH_METHODS = sorted(CREDENTIALS)
-SECRET_VARIABLES = ("HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN", "HW_USER_PASSWORD")
 
 
 class Run:

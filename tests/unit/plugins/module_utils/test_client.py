@@ -170,7 +170,9 @@ def test_persistent_500_fails_after_the_retries_naming_status_and_code(sim):
     error = failure(sim, "password", project_id=PROJECT_ID, retries=2)
     assert sim.counters["list"] == 3
     assert (error.status_code, error.error_code, error.error_msg) == (500, "res.5000", "Internal error.")
-    assert "RES GET /v1/%s/infer-services failed with HTTP 500" % PROJECT_ID in error.message
+    assert error.message.startswith(
+        "RES GET /v1/%s/infer-services failed with HTTP 500 Internal Server Error: res.5000: Internal error. "
+        "Request ID: " % PROJECT_ID)
 
 
 def test_retries_zero_sends_once(sim):

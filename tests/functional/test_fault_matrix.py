@@ -1,0 +1,262 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Every fault of the API against the module, the lookup and the inventory, at default verbosity and at -vvvv.
+
+Each case ends either in success after the right number of requests (the
+simulator's counters prove it) or in a clear failure naming the HTTP status and
+the API's code, without a traceback, in bounded time. The credentials are
+distinctive strings, set both as options and in the environment, and none of
+them may appear in anything a run prints or returns.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import socket
+import time
+from collections import namedtuple
+
+import pytest
+
+from harness import PROJECT_ID, SAMPLE, ResSimulator
+
+PASSWORD = "Pw-3c9e1f-must-never-show"
+SECRET_KEY = "Sk-7a2d4b-must-never-show-000000000000"
+TEMPORARY_SECRET_KEY = "Sk-9e5c1a-temporary-must-never-show-000"
+SECURITY_TOKEN = "St-4f8b2e-must-never-show"
+AUTH_TOKEN = "Tk-6d1a9c-must-never-show"
+EXPIRED_AUTH_TOKEN = "Tk-0b7e3f-expired-must-never-show"
+WRONG_SECRET_KEY = "Sk-1c6f8d-wrong-must-never-show-0000000"
+SECRETS = (PASSWORD, SECRET_KEY, TEMPORARY_SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, EXPIRED_AUTH_TOKEN,
+           WRONG_SECRET_KEY)
+
+DEMO = SAMPLE["domains"][0]
+# Secret options and the environment variables that carry the same value.
+AUTH = {
+    "password": {"user": (DEMO["users"][0]["name"], "HW_USER_NAME"), "password": (PASSWORD, "HW_USER_PASSWORD"),
+                 "domain": (DEMO["name"], "HW_DOMAIN_NAME")},
+    "temporary": {"access_key": (DEMO["access_keys"][1]["access"], "HW_ACCESS_KEY"),
+                  "secret_key": (TEMPORARY_SECRET_KEY, "HW_SECRET_KEY"),
+                  "security_token": (SECURITY_TOKEN, "HW_SECURITY_TOKEN")},
+    "token": {"auth_token": (AUTH_TOKEN, "HW_AUTH_TOKEN")},
+    "expired_token": {"auth_token": (EXPIRED_AUTH_TOKEN, "HW_AUTH_TOKEN")},
+    "wrong_aksk": {"access_key": (DEMO["access_keys"][0]["access"], "HW_ACCESS_KEY"),
+                   "secret_key": (WRONG_SECRET_KEY, "HW_SECRET_KEY")},
+    "aksk": {"access_key": (DEMO["access_keys"][0]["access"], "HW_ACCESS_KEY"),
+             "secret_key": (SECRET_KEY, "HW_SECRET_KEY")},
+}
+SERVICES = next(p for p in SAMPLE["projects"] if p["id"] == PROJECT_ID)["workspaces"]["0"]
+
+
+def secret_data():
+    """The sample, with the distinctive secrets above as its credentials."""
+    data = copy.deepcopy(SAMPLE)
+    domain = data["domains"][0]
+    domain["users"][0]["password"] = PASSWORD
+    domain["access_keys"][0]["secret"] = SECRET_KEY
+    domain["access_keys"][1].update(secret=TEMPORARY_SECRET_KEY, security_token=SECURITY_TOKEN)
+    data["auth_tokens"] = [
+        {"token": AUTH_TOKEN, "project_id": PROJECT_ID, "expires_at": "2099-01-01T00:00:00.000000Z"},
+        {"token": EXPIRED_AUTH_TOKEN, "project_id": PROJECT_ID, "expires_at": "2020-01-01T00:00:00.000000Z"},
+    ]
+    return data
+
+
+def closed_port_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return "http://127.0.0.1:%d" % probe.getsockname()[1]
+
+
+def listing(*services):
+    return {"is_success": True, "services": list(services)}
+
+
+ODD_SERVICES = listing(
+    dict(SERVICES[0], service_id="00000000-0000-4000-8000-00000000000a", service_name="res-odd-status",
+         status="failed", gpu_count=2, labels={"tier": "gold"}),
+    dict(SERVICES[1], service_id="00000000-0000-4000-8000-00000000000b", service_name="res-odd-counters",
+         invocation_times="n/a", failed_times="12"),
+    dict(SERVICES[2], service_id="00000000-0000-4000-8000-00000000000c", service_name=u"推荐-排序-服务 ✓",
+         description=u"Ünïcödé"),
+    dict(SERVICES[3], service_id="00000000-0000-4000-8000-00000000000d",
+         service_name="{{ lookup('ansible.builtin.pipe', 'id') }}", description="{% raw %}x{% endraw %}"),
+)
+
+
+Case = namedtuple("Case", "auth setup env succeeds fragments counters check")
+
+
+def case(auth="password", setup=None, env=None, succeeds=False, fragments=(), counters=None, check=None):
+    return Case(auth, setup, env or {}, succeeds, fragments, counters or {}, check)
+
+
+def check_odd_services(services, output):
+    by_name = dict((s["service_name"], s) for s in services)
+    assert by_name["res-odd-status"]["status"] == "failed"
+    assert by_name["res-odd-status"]["gpu_count"] == 2 and by_name["res-odd-status"]["labels"] == {"tier": "gold"}
+    assert by_name["res-odd-counters"]["invocation_times"] is None
+    assert by_name["res-odd-counters"]["failure_rate"] is None
+    assert "invocation_times 'n/a' is not a whole number" in output
+    assert by_name[u"推荐-排序-服务 ✓"]["description"] == u"Ünïcödé"
+    templated = by_name["{{ lookup('ansible.builtin.pipe', 'id') }}"]
+    assert templated["description"] == "{% raw %}x{% endraw %}"
+    assert "uid=" not in output
+
+
+CASES = {
+    "500": case(setup=lambda sim: sim.add_fault("list", "http_error", times=None, status=500),
+                fragments=["HTTP 500", "res.5000"], counters={"list": 3}),
+    "502-html": case(setup=lambda sim: sim.add_fault("list", "http_error", times=None, status=502, body_kind="html"),
+                     fragments=["HTTP 502", "not a JSON object", "502 Bad Gateway"], counters={"list": 3}),
+    "503-then-success": case(setup=lambda sim: sim.add_fault("list", "http_error", times=1, status=503),
+                             succeeds=True, counters={"list": 2, "token": 1}),
+    "429-retry-after-then-success": case(
+        setup=lambda sim: sim.add_fault("list", "http_error", times=1, status=429, body_kind="gateway",
+                                        retry_after=1),
+        succeeds=True, counters={"list": 2}),
+    "connection-refused": case(env={"HW_RES_ENDPOINT": closed_port_url}, fragments=["could not connect after 2 retries"],
+                               counters={"list": 0}),
+    "latency-beyond-timeout": case(setup=lambda sim: sim.add_fault("list", "latency", times=None, seconds=2.5),
+                                   fragments=["got no answer within 1 seconds after 2 retries"], counters={"list": 3}),
+    "truncated-json": case(setup=lambda sim: sim.add_fault("list", "broken_json", times=None),
+                           fragments=["HTTP 200", "not a JSON object"], counters={"list": 1}),
+    "is-success-false": case(
+        setup=lambda sim: sim.add_fault("list", "not_success", times=None, error_code="res.1001",
+                                        error_msg="Invalid parameter."),
+        fragments=["HTTP 200", "res.1001: Invalid parameter."], counters={"list": 1}),
+    "missing-services": case(setup=lambda sim: sim.add_fault("list", "missing_services", times=None),
+                             fragments=["no services key"], counters={"list": 1}),
+    "expired-password-token-renewed": case(setup=lambda sim: sim.add_fault("list", "expire_token", times=1),
+                                           succeeds=True, counters={"token": 2, "list": 2}),
+    "expired-pre-issued-token": case(auth="expired_token", fragments=["HTTP 401", "APIGW.0301", "token expires"],
+                                     counters={"token": 0, "list": 1}),
+    "wrong-aksk": case(auth="wrong_aksk", fragments=["HTTP 401", "APIGW.0301", "verify aksk signature fail"],
+                       counters={"list": 1}),
+    "stale-sdk-date": case(auth="aksk", setup=lambda sim: setattr(sim, "clock_skew", 3600),
+                           fragments=["HTTP 401", "APIGW.0301", "more than 15 minutes off"], counters={"list": 1}),
+    "temporary-aksk": case(auth="temporary", succeeds=True, counters={"list": 1, "token": 0}),
+    "pre-issued-token": case(auth="token", succeeds=True, counters={"list": 1, "token": 0}),
+    "odd-services": case(setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=ODD_SERVICES),
+                         succeeds=True, counters={"list": 1}, check=check_odd_services),
+}
+ADAPTERS = ("module", "lookup", "inventory")
+MATRIX_CASES = ("503-then-success", "is-success-false")
+
+
+def options_of(auth):
+    return dict((name, value) for name, (value, _variable) in AUTH[auth].items())
+
+
+def environment_of(auth, extra):
+    env = dict((variable, value) for _name, (value, variable) in AUTH[auth].items())
+    for variable in ("HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY",
+                     "HW_SECURITY_TOKEN", "HW_AUTH_TOKEN"):
+        env.setdefault(variable, None)
+    env.update((key, value() if callable(value) else value) for key, value in extra.items())
+    return env
+
+
+def unsafe_free(value):
+    """ansible-inventory --list writes unsafe text as {"__ansible_unsafe": text}; take the text."""
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return dict((key, unsafe_free(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [unsafe_free(item) for item in value]
+    return value
+
+
+Outcome = namedtuple("Outcome", "succeeded services message output returned")
+TRANSPORT = {"timeout": 1, "retries": 2}
+
+
+def run_module(ansible, auth, env, args):
+    options = dict(TRANSPORT, **options_of(auth))
+    play = ("- name: Fault matrix\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
+            "    - name: Adapter\n      hwc.res.infer_service_info: %s\n" % json.dumps(options))
+    run = ansible.playbook(play, auth=None, env=env, args=args)
+    result = run.task("Adapter")["result"]
+    return Outcome(run.rc == 0, result.get("services"), result.get("msg", ""), run.output, json.dumps(run.results))
+
+
+def run_lookup(ansible, auth, env, args):
+    # Secrets reach a lookup through a vars file, as vaulted ones do: Ansible quotes the failing
+    # task and the lines around it in its error, and a literal written there is the playbook's own text.
+    options = dict(TRANSPORT, **options_of(auth))
+    keywords = ", ".join("%s=fault_%s" % (name, name) for name in sorted(options))
+    variables = ansible.tmp_path / "secrets.yml"
+    variables.write_text(json.dumps(dict(("fault_" + name, value) for name, value in options.items())))
+    play = ("- name: Fault matrix\n  hosts: localhost\n  gather_facts: false\n  vars_files: [%s]\n  tasks:\n"
+            "    - name: Adapter\n      ansible.builtin.set_fact:\n"
+            "        found: \"{{ query('hwc.res.infer_services', %s) }}\"\n" % (variables, keywords))
+    run = ansible.playbook(play, auth=None, env=env, args=args)
+    result = run.task("Adapter")["result"]
+    services = result.get("ansible_facts", {}).get("found")
+    return Outcome(run.rc == 0, services, result.get("msg", ""), run.output, json.dumps(run.results))
+
+
+def run_inventory(ansible, auth, env, args):
+    config = dict(TRANSPORT, plugin="hwc.res.infer_services", **options_of(auth))
+    env = dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
+    # At -vvvv ansible-core prints its own diagnostics on stdout too: read the inventory from a file.
+    listing_file = ansible.tmp_path / "listed.json"
+    run = ansible.inventory(json.dumps(config), auth=None, env=env,
+                            args=["--list", "--output", str(listing_file)] + list(args))
+    services, listed = None, ""
+    if run.rc == 0:
+        listed = listing_file.read_text()
+        services = [unsafe_free(host_vars) for host_vars in json.loads(listed)["_meta"]["hostvars"].values()]
+    return Outcome(run.rc == 0, services, run.stderr, run.output, listed)
+
+
+RUNNERS = {"module": run_module, "lookup": run_lookup, "inventory": run_inventory}
+
+
+@pytest.fixture
+def simulator():
+    with ResSimulator(data=secret_data()) as sim:
+        yield sim
+
+
+PARAMETERS = [
+    pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity),
+                 marks=[pytest.mark.matrix] if name in MATRIX_CASES and verbosity == "default" else [])
+    for name in CASES for adapter in ADAPTERS for verbosity in ("default", "-vvvv")
+]
+
+
+@pytest.mark.parametrize("name, adapter, verbosity", PARAMETERS)
+def test_fault(ansible, simulator, name, adapter, verbosity):
+    fault = CASES[name]
+    if fault.setup:
+        fault.setup(simulator)
+    args = [] if verbosity == "default" else ["-vvvv"]
+    started = time.monotonic()
+    outcome = RUNNERS[adapter](ansible, fault.auth, environment_of(fault.auth, fault.env), args)
+    elapsed = time.monotonic() - started
+
+    assert outcome.succeeded == fault.succeeds, outcome.output
+    counters = simulator.counters
+    assert dict((key, counters[key]) for key in fault.counters) == fault.counters
+    if fault.succeeds:
+        assert outcome.services, outcome.output
+        if fault.check:
+            fault.check(outcome.services, outcome.output)
+        else:
+            assert sorted(s["service_name"] for s in outcome.services) == sorted(s["service_name"] for s in SERVICES)
+    else:
+        for fragment in fault.fragments:
+            assert fragment in outcome.message, outcome.output
+    if verbosity == "default":
+        assert "Traceback" not in outcome.output
+    for secret in SECRETS:
+        assert secret not in outcome.output
+        assert secret not in outcome.returned
+    # Retries and timeouts are bounded: 3 attempts of at most 1 s, backoff and Retry-After included.
+    assert elapsed < 30
