@@ -29,6 +29,7 @@ from fnmatch import fnmatchcase
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils.services import DOCUMENTED_STATUSES
 
 # The rules in the order they are checked and reported.
 RULES = ("required_running", "forbidden_statuses", "max_failure_rate", "allow_shared", "max_deploying_minutes")
@@ -45,8 +46,7 @@ POLICY_SPEC = {
 }
 
 # Statuses RES documents, and those newer Huawei inference APIs add; anything else is probably a typo.
-KNOWN_STATUSES = ("deploying", "running", "stopped", "concerning",
-                  "failed", "stopping", "deleting", "pending", "waiting")
+KNOWN_STATUSES = DOCUMENTED_STATUSES + ("failed", "stopping", "deleting", "pending", "waiting")
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 SUITE_NAME = "infer_service_compliance"

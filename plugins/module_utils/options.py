@@ -40,8 +40,6 @@ CONNECTION_OPTIONS = {
     "retries": {"type": "int", "default": 3},
 }
 
-SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_OPTIONS.items() if spec.get("no_log"))
-
 # Filters on the service list, shared by the module, the lookup and the inventory.
 FILTER_OPTIONS = {
     "name": {"type": "list", "elements": "str"},
