@@ -195,13 +195,13 @@ def clear_caches():
 class ResClient:
     """Talk to RES (and IAM, for tokens and project IDs) with one requests session."""
 
-    def __init__(self, config, session=None):
+    def __init__(self, config):
         if REQUESTS_IMPORT_ERROR:
             raise ResError("The Python library requests is required by hwc.res; install it with "
                            "'pip install requests' on the host that runs this task.")
         self.config = config
         self._project_id = config.project_id
-        self._session = session or requests.Session()
+        self._session = requests.Session()
         adapter = HTTPAdapter(max_retries=_retry_policy(config.retries))
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
@@ -228,9 +228,9 @@ class ResClient:
                 self._project_id = self._project_id_by_name()
         return self._project_id
 
-    def list_services(self, workspace_id=None):
-        """The raw service list of the project and workspace, exactly as RES sent it."""
-        reply = self._res_request("/infer-services", {"workspace_id": workspace_id or self.config.workspace_id})
+    def list_services(self):
+        """The raw service list of the configured project and workspace, exactly as RES sent it."""
+        reply = self._res_request("/infer-services", {"workspace_id": self.config.workspace_id})
         services = reply.payload.get("services")
         if not isinstance(services, list):
             found = "no services key" if "services" not in reply.payload else "services is %s" % _json_type(services)
@@ -248,13 +248,12 @@ class ResClient:
                            status_code=reply.status_code, request_id=reply.request_id)
         return service
 
-    def find_services(self, service_filter=None, details=False, workspace_id=None):
+    def find_services(self, service_filter=None, details=False):
         """List, normalize and filter services; with ``details``, add each match's details.
 
         Returns (services, warnings): normalized dicts and messages about odd values the API sent.
         """
-        workspace_id = workspace_id or self.config.workspace_id
-        services, warnings = normalize_services(self.list_services(workspace_id), self.project_id, workspace_id)
+        services, warnings = normalize_services(self.list_services(), self.project_id, self.config.workspace_id)
         services = (service_filter or ServiceFilter()).apply(services)
         if details:
             self.add_details(services)
