@@ -68,6 +68,7 @@ SANITY_ARGS ?=
 # (comma-separated NAME==VERSION that replace the pins of requirements-dev.txt).
 MATRIX_LEGS ?= \
 	py3.13-core2.21:$(PYENV_ROOT)/versions/3.13.0/bin/python:2.21.5: \
+	py3.12-core2.20:$(PYENV_ROOT)/versions/3.12.1/bin/python:2.20.10: \
 	py3.11-core2.16:$(PYENV_ROOT)/versions/3.11.7/bin/python:2.16.19: \
 	py3.10-core2.17:$(PYENV_ROOT)/versions/3.10.13/bin/python:2.17.14:hypothesis==6.168.5
 MATRIX_DIR := $(BUILD)/matrix
