@@ -117,8 +117,9 @@ notes:
   - "Authentication: O(auth_token) is used if set; otherwise AK/SK signing if O(access_key) and O(secret_key)
     are set; otherwise IAM password authentication with O(user), O(password) and O(domain).
     A method given in part, or none at all, is an error."
-  - An IAM password token is requested once per credential set and project, reused while it is valid, and
-    renewed once if the API answers that it has expired.
+  - With password authentication, a task asks IAM for one token per credential set and project, reuses it for
+    all its requests (an inventory source reading several workspaces of a project, for example), and renews it
+    once if the API answers that it has expired. Tokens are kept in memory only, so every task asks anew.
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
 requirements:
   - requests
