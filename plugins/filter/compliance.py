@@ -21,9 +21,9 @@ from ansible.utils.display import Display
 from ansible_collections.hwc.res.plugins.module_utils.compliance import (
     SUITE_NAME,
     check_services,
+    evaluate,
     junit_report,
     normalize_policy,
-    result_from_checks,
 )
 from ansible_collections.hwc.res.plugins.plugin_utils.controller import make_unsafe, raised_as
 
@@ -65,8 +65,9 @@ def compliance_policy(policy):
 
 def compliance_result(services, policy=None, now_ms=None, project_ids=None):
     """``{"passed", "checked", "violations"}`` of ``services`` against ``policy``."""
-    checks = _checks(services, policy, _now_ms(now_ms), _project_ids(project_ids))
-    return make_unsafe(result_from_checks(checks, len(services)))
+    now_ms, project_ids = _now_ms(now_ms), _project_ids(project_ids)
+    with raised_as(AnsibleFilterError):
+        return make_unsafe(evaluate(services, policy, now_ms, project_ids))
 
 
 def compliance_junit(services, policy=None, now_ms=None, project_ids=None, suite_name=SUITE_NAME):

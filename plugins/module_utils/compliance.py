@@ -253,19 +253,6 @@ def _xml_text(value):
                         else "\\u%04x" % ord(match.group()), text)
 
 
-def _indent(element, level=0):
-    """Indent an element tree in place (xml.etree's own indent() needs Python 3.9)."""
-    padding = "\n" + "  " * level
-    if len(element):
-        if not (element.text or "").strip():
-            element.text = padding + "  "
-        for child in element:
-            _indent(child, level + 1)
-        child.tail = padding
-    if level and not (element.tail or "").strip():
-        element.tail = padding
-
-
 def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE_NAME):
     """The checks as JUnit XML text: one test suite, one test case per check.
 
@@ -300,7 +287,7 @@ def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE
             failure.text = _xml_text(check["detail"])
         elif check["outcome"] == SKIPPED:
             ET.SubElement(case, "skipped", {"message": _xml_text(check["detail"])})
-    _indent(root)
+    ET.indent(root, space="  ")
     return u'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + u"\n"
 
 
