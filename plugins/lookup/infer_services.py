@@ -47,6 +47,9 @@ notes:
     list of that one value.
   - Option values may be templates, for example C(password="{{ vault_hw_password }}") or
     C(auth_token="{{ lookup('ansible.builtin.env', 'HW_AUTH_TOKEN') }}").
+  - Pass secrets through variables (Ansible Vault) or the E(HW_*) environment, never as literal text in the
+    lookup call. When a task fails, Ansible quotes the task's own lines in the error, and a literal secret
+    written there would be shown with them.
   - Everything the API sent is marked unsafe, so a service name or description is never rendered as a template.
 seealso:
   - module: hwc.res.infer_service_info
