@@ -49,11 +49,6 @@ def _project_ids(project_ids):
     return [str(project_id) for project_id in project_ids]
 
 
-def _checks(services, policy, now_ms, project_ids):
-    with raised_as(AnsibleFilterError):
-        return check_services(services, policy, now_ms, project_ids)
-
-
 def compliance_policy(policy):
     """The policy with its defaults filled in; fails on a bad one, warns on an unknown status."""
     with raised_as(AnsibleFilterError):
@@ -73,8 +68,8 @@ def compliance_result(services, policy=None, now_ms=None, project_ids=None):
 def compliance_junit(services, policy=None, now_ms=None, project_ids=None, suite_name=SUITE_NAME):
     """The checks of ``services`` against ``policy`` as JUnit XML text."""
     now_ms, project_ids = _now_ms(now_ms), _project_ids(project_ids)
-    checks = _checks(services, policy, now_ms, project_ids)
     with raised_as(AnsibleFilterError):
+        checks = check_services(services, policy, now_ms, project_ids)
         normalized, _warnings = normalize_policy(policy)
     return make_unsafe(junit_report(checks, now_ms, policy=normalized, project_ids=project_ids,
                                     suite_name=str(suite_name)))
