@@ -66,17 +66,14 @@ def measure(command, env, cwd):
 class Side:
     """One way of doing the job of a case: a command, its environment, and what it measured."""
 
-    def __init__(self, label, command, env, prepare=None):
+    def __init__(self, label, command, env):
         self.label = label
         self.command = command
         self.env = env
-        self.prepare = prepare
         self.measurements = []
         self.counters = None
 
     def run(self, simulator, cwd):
-        if self.prepare:
-            self.prepare()
         simulator.reset_counters()
         self.measurements.append(measure(self.command, self.env, cwd))
         self.counters = dict(simulator.counters)
