@@ -6,7 +6,7 @@
 """Filters of the compliance rules: compliance_policy, compliance_result and compliance_junit.
 
 Each is documented in the YAML file of its own name beside this one. The rules
-themselves are pure functions in module_utils/compliance.py; these filters
+themselves are pure functions in plugin_utils/_compliance.py; these filters
 only convert arguments, warn, and mark what the API sent as unsafe.
 """
 
@@ -18,14 +18,14 @@ import time
 
 from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils.compliance import (
+from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     SUITE_NAME,
     check_services,
     evaluate,
     junit_report,
     normalize_policy,
 )
-from ansible_collections.hwc.res.plugins.plugin_utils.controller import make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import make_unsafe, raised_as
 
 display = Display()
 

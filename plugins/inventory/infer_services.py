@@ -136,42 +136,16 @@ cache_connection: /var/cache/ansible/inventory
 cache_timeout: 600
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible_collections.hwc.res.plugins.module_utils.client import ResClient
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.inventory import (
-    assign_host_names,
-    cache_scope,
-    project_targets,
-)
-from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
-from ansible_collections.hwc.res.plugins.plugin_utils.controller import connection_config, make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.module_utils._client import ResError
+from ansible_collections.hwc.res.plugins.module_utils._projects import project_targets, read_projects
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._inventory import assign_host_names, cache_scope
 
 ALL_GROUP = "infer_services"
 RESERVED_PREFIX = "ansible_"
-
-
-def read_project(configs):
-    """Read the workspaces of one project, one after the other so that they share its IAM token.
-
-    Runs in a worker thread; returns one (block, warnings, error) per config, in order. A block is
-    the JSON-serializable record that is cached: where the services came from, and the services.
-    """
-    outcomes = []
-    for config in configs:
-        try:
-            with ResClient(config) as client:
-                services, warnings = client.find_services()
-                block = {"project_id": client.project_id, "workspace_id": config.workspace_id,
-                         "region": config.region, "services": services}
-            outcomes.append((block, warnings, None))
-        except ResError as error:
-            where = "project %s, workspace %s" % (config.project_id or "(from the credentials)", config.workspace_id)
-            outcomes.append((None, [], "Could not read %s: %s" % (where, error.message)))
-    return outcomes
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -219,24 +193,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return blocks
 
     def _read(self, configs):
-        """Read every project concurrently; returns (blocks of the projects read, in configured order; all read?)."""
-        by_project = {}
-        for index, config in enumerate(configs):
-            by_project.setdefault(config.project_id, []).append(index)
-        outcomes = [None] * len(configs)
-        with ThreadPoolExecutor(max_workers=min(self.get_option("max_workers"), len(by_project))) as pool:
-            jobs = [(indices, pool.submit(read_project, [configs[index] for index in indices]))
-                    for indices in by_project.values()]
-            for indices, job in jobs:
-                for index, outcome in zip(indices, job.result()):
-                    outcomes[index] = outcome
-        blocks = [block for block, _warnings, _error in outcomes if block is not None]
-        errors = [error for _block, _warnings, error in outcomes if error is not None]
+        """Read every project concurrently; returns (blocks of the projects read, in configured order; all read?).
+
+        A block is the JSON-serializable record that is cached: where the services came from, and the services.
+        """
+        reads = read_projects(configs, lambda client: client.find_services(), self.get_option("max_workers"))
+        errors = [project.failure_message() for project in reads if project.error]
         if errors and self.get_option("fail_on_errors"):
             raise ResError("\n".join(errors))
-        for _block, warnings, error in outcomes:
-            for warning in warnings + ([error + " Its services are left out."] if error else []):
+        for project in reads:
+            failed = [project.failure_message() + " Its services are left out."] if project.error else []
+            for warning in project.warnings + failed:
                 self.display.warning(warning)
+        blocks = [{"project_id": project.project_id, "workspace_id": project.config.workspace_id,
+                   "region": project.config.region, "services": project.services}
+                  for project in reads if not project.error]
         return blocks, not errors
 
     def _populate(self, blocks):

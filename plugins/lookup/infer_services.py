@@ -109,11 +109,10 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils.client import ResClient
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.options import FILTER_OPTIONS
-from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter, run_query
-from ansible_collections.hwc.res.plugins.plugin_utils.controller import connection_config, make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient, ResError
+from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
 
 display = Display()
 

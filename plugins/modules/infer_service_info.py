@@ -275,10 +275,9 @@ request_id:
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.options import FILTER_OPTIONS, module_argument_spec
-from ansible_collections.hwc.res.plugins.module_utils.services import (
+from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient, ResError
+from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, OUTPUT_OPTIONS, module_argument_spec
+from ansible_collections.hwc.res.plugins.module_utils._services import (
     ServiceFilter,
     pending_services,
     run_query,
@@ -287,8 +286,6 @@ from ansible_collections.hwc.res.plugins.module_utils.services import (
 
 MODULE_OPTIONS = {
     "service_id": {"type": "list", "elements": "str"},
-    "details": {"type": "bool", "default": False},
-    "query": {"type": "str"},
     "wait": {"type": "bool", "default": False},
     "wait_status": {"type": "list", "elements": "str", "default": ["running"]},
     "wait_timeout": {"type": "int", "default": 300},
@@ -312,7 +309,7 @@ def wait_for_services(client, service_filter, params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=module_argument_spec(FILTER_OPTIONS, MODULE_OPTIONS),
+        argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, MODULE_OPTIONS),
         supports_check_mode=True,
     )
     params = module.params

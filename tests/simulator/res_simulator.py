@@ -43,7 +43,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 def _load_signer():
     """Load the collection's signer by path, so the simulator runs without the collection installed."""
-    path = Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "signer.py"
+    path = Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_signer.py"
     spec = importlib.util.spec_from_file_location("hwc_res_simulator_signer", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

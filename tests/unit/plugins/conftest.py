@@ -18,7 +18,7 @@ from ansible.plugins.loader import init_plugin_loader
 from ansible.template import Templar
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils import client as client_module
+from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "simulator"))
 from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position

@@ -31,7 +31,7 @@ def _load(name, path):
     return module
 
 
-signer = _load("hwc_res_test_signer", ROOT / "plugins" / "module_utils" / "signer.py")
+signer = _load("hwc_res_test_signer", ROOT / "plugins" / "module_utils" / "_signer.py")
 SIMULATOR_SCRIPT = ROOT / "tests" / "simulator" / "res_simulator.py"
 simulator = _load("hwc_res_test_simulator", SIMULATOR_SCRIPT)
 ResSimulator = simulator.ResSimulator

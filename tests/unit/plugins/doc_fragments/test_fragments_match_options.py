@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The option declarations in module_utils/options.py and the doc fragments must say the same thing."""
+"""The option declarations in module_utils/_options.py and the doc fragments must say the same thing."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,7 +11,8 @@ import yaml
 
 from ansible_collections.hwc.res.plugins.doc_fragments.connection import ModuleDocFragment as Connection
 from ansible_collections.hwc.res.plugins.doc_fragments.service_filters import ModuleDocFragment as Filters
-from ansible_collections.hwc.res.plugins.module_utils.options import CONNECTION_OPTIONS, FILTER_OPTIONS
+from ansible_collections.hwc.res.plugins.module_utils._options import CONNECTION_OPTIONS, FILTER_OPTIONS, OUTPUT_OPTIONS
+from ansible_collections.hwc.res.plugins.modules import infer_service_info
 
 
 def _options(fragment_text):
@@ -48,6 +49,16 @@ def test_module_descriptions_name_each_environment_variable():
 
 def test_filter_fragment_matches_the_filter_spec():
     _assert_same(FILTER_OPTIONS, _options(Filters.DOCUMENTATION))
+
+
+def test_output_fragment_matches_the_output_spec():
+    _assert_same(OUTPUT_OPTIONS, _options(Filters.OUTPUT))
+
+
+def test_module_declares_no_shared_option_of_its_own():
+    """The module adds only its own options; the shared ones come from _options.py alone."""
+    shared = set(CONNECTION_OPTIONS) | set(FILTER_OPTIONS) | set(OUTPUT_OPTIONS)
+    assert not shared & set(infer_service_info.MODULE_OPTIONS)
 
 
 def test_secrets_are_no_log():

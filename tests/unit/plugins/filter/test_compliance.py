@@ -17,7 +17,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
 from ansible_collections.hwc.res.plugins.filter import compliance as plugin
-from ansible_collections.hwc.res.plugins.module_utils.compliance import evaluate
+from ansible_collections.hwc.res.plugins.plugin_utils._compliance import evaluate
 
 FILTERS = plugin.FilterModule().filters()
 DOCS = Path(plugin.__file__).resolve().parent

@@ -12,8 +12,8 @@ import pytest
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
-from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
-from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
 
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"

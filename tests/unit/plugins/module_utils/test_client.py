@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils import client as client_module
-from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig, ResClient
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.services import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
+from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
 
 SAMPLE = json.loads((Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json").read_text())
 DEMO = SAMPLE["domains"][0]
@@ -309,8 +309,9 @@ def test_concurrent_first_calls_ask_iam_once(sim, auth, endpoint):
 
 def test_a_renewal_replaces_only_the_stale_token(sim):
     with make_client(sim, "password", project_id=PROJECT_ID) as res:
-        first = res._password_token()[0]
-        renewed = res._password_token(stale=first)[0]
+        auth = res._auth
+        first = auth._password_token()[0]
+        renewed = auth._password_token(stale=first)[0]
         # A second caller that saw the same expiry reuses the renewed token.
-        assert res._password_token(stale=first)[0] == renewed != first
+        assert auth._password_token(stale=first)[0] == renewed != first
     assert sim.counters["token"] == 2

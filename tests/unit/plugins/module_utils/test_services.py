@@ -7,8 +7,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.services import (
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._services import (
     ServiceFilter,
     normalize_service,
     normalize_services,

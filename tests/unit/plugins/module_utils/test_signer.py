@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils import signer
+from ansible_collections.hwc.res.plugins.module_utils import _signer as signer
 
 VECTOR_URL = ("https://res.cn-north-4.myhuaweicloud.com/v1/0123456789abcdef0123456789abcdef/infer-services"
               "?workspace_id=0")

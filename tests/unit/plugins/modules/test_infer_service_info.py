@@ -16,7 +16,7 @@ import pytest
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
-from ansible_collections.hwc.res.plugins.module_utils import client as client_module
+from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
 from ansible_collections.hwc.res.plugins.modules import infer_service_info
 
 SAMPLE_FILE = Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json"

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
 """Glue between controller plugins (lookup, inventory) and the shared client.
 
 Plugins read options through Ansible's configuration system instead of an
@@ -21,9 +23,8 @@ from contextlib import contextmanager
 
 from ansible.module_utils.common.text.converters import to_native
 from ansible.utils.unsafe_proxy import wrap_var
-from ansible_collections.hwc.res.plugins.module_utils.client import ConnectionConfig
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.options import connection_options_from
+from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
+from ansible_collections.hwc.res.plugins.module_utils._options import connection_options_from
 
 
 def connection_config(get_option, templar=None, templated=(), **overrides):

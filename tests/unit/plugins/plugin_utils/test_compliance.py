@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.hwc.res.plugins.module_utils.compliance import (
+from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     POLICY_SPEC,
     RULES,
     check_services,
@@ -25,8 +25,8 @@ from ansible_collections.hwc.res.plugins.module_utils.compliance import (
     junit_report,
     normalize_policy,
 )
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.services import normalize_services
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._services import normalize_services
 
 REPO = Path(__file__).resolve().parents[4]
 ROLE = REPO / "roles" / "infer_service_compliance"

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
 """Compliance rules over normalized RES services, and their JUnit report.
 
 Pure functions over plain data (the ``services`` that ``infer_service_info``
@@ -28,8 +30,8 @@ from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils.services import DOCUMENTED_STATUSES
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._services import DOCUMENTED_STATUSES
 
 # The rules in the order they are checked and reported.
 RULES = ("required_running", "forbidden_statuses", "max_failure_rate", "allow_shared", "max_deploying_minutes")

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
 """Normalize, filter, summarize and query RES services.
 
 Pure functions over plain dicts, shared by the module, the lookup, the
@@ -18,7 +20,7 @@ import re
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
 DOCUMENTED_STATUSES = ("deploying", "running", "stopped", "concerning")
 REQUIRED_TEXT_FIELDS = ("service_id", "service_name", "status")

@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pure logic of the inventory plugin: which projects to read, host names, and the cache scope.
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
+"""Pure logic of the inventory plugin: host names and the cache scope.
 
 Plain data in, plain data out, no Ansible plugin classes, so every rule here is
 unit-tested directly. Configuration mistakes raise ResError; the plugin turns
@@ -18,50 +20,9 @@ import hashlib
 import json
 from collections import Counter, namedtuple
 
-from ansible_collections.hwc.res.plugins.module_utils.errors import ResError
-
-# One entry of the projects option. None means: what the connection options say
-# (for project_id, also what the client derives from the credentials).
-ProjectTarget = namedtuple("ProjectTarget", "project_id region endpoint workspace_id")
-PROJECT_KEYS = ProjectTarget._fields
-DEFAULT_PROJECT = ProjectTarget(None, None, None, None)
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
 HostAssignment = namedtuple("HostAssignment", "name service")
-
-
-def project_targets(entries, default_workspace_id):
-    """Validate the projects option and return its ProjectTargets, in the configured order.
-
-    An entry is a project ID or a dict with project_id and optional region, endpoint and
-    workspace_id. No entries means the one project of the connection options.
-    """
-    if not entries:
-        return [DEFAULT_PROJECT]
-    targets, seen = [], {}
-    for index, entry in enumerate(entries):
-        where = "projects[%d]" % index
-        if isinstance(entry, str):
-            entry = {"project_id": entry}
-        if not isinstance(entry, dict):
-            hint = " (YAML reads an ID of digits alone as a number: quote it)" if isinstance(entry, int) else ""
-            raise ResError("%s must be a project ID or a dict with project_id, got %r%s." % (where, entry, hint))
-        unknown = sorted(str(key) for key in entry if key not in PROJECT_KEYS)
-        if unknown:
-            raise ResError("%s has unknown key%s %s; the keys are %s." % (
-                where, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(PROJECT_KEYS)))
-        for key, value in entry.items():
-            if value is not None and not (isinstance(value, str) and value.strip()):
-                raise ResError("%s.%s must be a non-empty string, got %r." % (where, key, value))
-        if not entry.get("project_id"):
-            raise ResError("%s has no project_id." % where)
-        target = ProjectTarget(*(entry[key].strip() if entry.get(key) else None for key in PROJECT_KEYS))
-        scope = (target.project_id, target.workspace_id or default_workspace_id)
-        if scope in seen:
-            raise ResError("%s repeats project %s, workspace %s of projects[%d]." % (
-                where, scope[0], scope[1], seen[scope]))
-        seen[scope] = index
-        targets.append(target)
-    return targets
 
 
 def preferred_name(service, preferences):

@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
 """Options every entry point shares, declared once.
 
 Modules turn these into an AnsibleModule argument spec; controller plugins
@@ -46,6 +48,12 @@ FILTER_OPTIONS = {
     "status": {"type": "list", "elements": "str"},
     "infer_type": {"type": "str"},
     "is_shared": {"type": "bool"},
+}
+
+# What the module and the lookup add to the filtered list.
+OUTPUT_OPTIONS = {
+    "details": {"type": "bool", "default": False},
+    "query": {"type": "str"},
 }
 
 

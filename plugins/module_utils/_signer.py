@@ -3,6 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
 """SDK-HMAC-SHA256 request signing, as Huawei Cloud's API gateway verifies it.
 
 Pure functions over plain values: the client signs with them and the simulator

@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
+"""Several projects in one run: the projects option, and reading the projects concurrently.
+
+The one implementation of "read these projects" that every entry point with a
+projects option shares.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient, ResError
+
+# One entry of the projects option. None means: what the connection options say
+# (for project_id, also what the client derives from the credentials).
+ProjectTarget = namedtuple("ProjectTarget", "project_id region endpoint workspace_id")
+PROJECT_KEYS = ProjectTarget._fields
+DEFAULT_PROJECT = ProjectTarget(None, None, None, None)
+
+def project_targets(entries, default_workspace_id):
+    """Validate the projects option and return its ProjectTargets, in the configured order.
+
+    An entry is a project ID or a dict with project_id and optional region, endpoint and
+    workspace_id. No entries means the one project of the connection options.
+    """
+    if not entries:
+        return [DEFAULT_PROJECT]
+    targets, seen = [], {}
+    for index, entry in enumerate(entries):
+        where = "projects[%d]" % index
+        if isinstance(entry, str):
+            entry = {"project_id": entry}
+        if not isinstance(entry, dict):
+            hint = " (YAML reads an ID of digits alone as a number: quote it)" if isinstance(entry, int) else ""
+            raise ResError("%s must be a project ID or a dict with project_id, got %r%s." % (where, entry, hint))
+        unknown = sorted(str(key) for key in entry if key not in PROJECT_KEYS)
+        if unknown:
+            raise ResError("%s has unknown key%s %s; the keys are %s." % (
+                where, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(PROJECT_KEYS)))
+        for key, value in entry.items():
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise ResError("%s.%s must be a non-empty string, got %r." % (where, key, value))
+        if not entry.get("project_id"):
+            raise ResError("%s has no project_id." % where)
+        target = ProjectTarget(*(entry[key].strip() if entry.get(key) else None for key in PROJECT_KEYS))
+        scope = (target.project_id, target.workspace_id or default_workspace_id)
+        if scope in seen:
+            raise ResError("%s repeats project %s, workspace %s of projects[%d]." % (
+                where, scope[0], scope[1], seen[scope]))
+        seen[scope] = index
+        targets.append(target)
+    return targets
+
+
+class ProjectRead(namedtuple("ProjectRead", "config project_id services warnings error")):
+    """What reading one ConnectionConfig gave: services and warnings, or the ResError that stopped it.
+
+    ``project_id`` is the project read (derived from the credentials when not configured); after a
+    failure, the configured one (None when it was to be derived).
+    """
+
+    __slots__ = ()
+
+    def failure_message(self):
+        """``Could not read project P, workspace W: <the error>``."""
+        where = "project %s, workspace %s" % (self.project_id or "(from the credentials)", self.config.workspace_id)
+        return "Could not read %s: %s" % (where, self.error.message)
+
+
+def read_projects(configs, read, max_workers):
+    """Call ``read(client)`` -> (services, warnings) for each ConnectionConfig; one ProjectRead per config, in order.
+
+    Projects are read concurrently, at most ``max_workers`` at a time. The configs of one project (other
+    workspaces) are read one after the other by the same worker, so that they share its IAM token.
+    """
+    by_project = {}
+    for index, config in enumerate(configs):
+        by_project.setdefault(config.project_id, []).append(index)
+    reads = [None] * len(configs)
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(by_project)))) as pool:
+        jobs = [(indices, pool.submit(_read_one_project, [configs[index] for index in indices], read))
+                for indices in by_project.values()]
+        for indices, job in jobs:
+            for index, project_read in zip(indices, job.result()):
+                reads[index] = project_read
+    return reads
+
+
+def _read_one_project(configs, read):
+    """Read the workspaces of one project in turn (a worker thread's job)."""
+    reads = []
+    for config in configs:
+        try:
+            with ResClient(config) as client:
+                services, warnings = read(client)
+                reads.append(ProjectRead(config, client.project_id, services, warnings, None))
+        except ResError as error:
+            reads.append(ProjectRead(config, config.project_id, None, [], error))
+    return reads
