@@ -149,8 +149,10 @@ def test_an_inventory_update_as_awx_runs_it(ansible, simulator, tmp_path):
     assert "uid=" not in run.output
     exported = json.loads(output.read_text())
     hostvars = exported["_meta"]["hostvars"]
-    assert sorted(exported["status_stopped"]["hosts"]) == sorted(["res-recall-v1", "res-filter-legacy", HOSTILE])
-    assert HOSTILE in exported["project_" + PROJECT_ID]["hosts"]
+    # Group host lists compared as text (ansible-core < 2.19 wraps the hostile host name there too).
+    groups = json.loads(output.read_text(), object_hook=lambda obj: obj.get("__ansible_unsafe", obj))
+    assert sorted(groups["status_stopped"]["hosts"]) == sorted(["res-recall-v1", "res-filter-legacy", HOSTILE])
+    assert HOSTILE in groups["project_" + PROJECT_ID]["hosts"]
     assert hostvars["res-recall-v1"]["service_name"] == "res-recall-v1"
     assert hostvars["res-recall-v1"]["status"] == "stopped"
     assert hostvars[HOSTILE]["service_name"] == {"__ansible_unsafe": HOSTILE}

@@ -184,7 +184,8 @@ def test_export_wraps_only_text_that_could_be_a_template(ansible, simulator):
     assert run.rc == 0, run
     exported = json.loads(run.stdout)
     hostvars = exported["_meta"]["hostvars"]
-    assert sorted(wrapped_strings(exported)) == sorted([INJECTED, header])
+    # (ansible-core < 2.19 also wraps the hostile host name where it lists a group's hosts.)
+    assert sorted(wrapped_strings(hostvars)) == sorted([INJECTED, header])
     assert hostvars[INJECTED]["service_name"] == {"__ansible_unsafe": INJECTED}
     assert hostvars[INJECTED]["description"] == {"__ansible_unsafe": header}
     canary = hostvars["res-rank-canary"]
