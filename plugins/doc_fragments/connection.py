@@ -96,11 +96,13 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the endpoints. Turn it off only for test endpoints.
+      - If not set, the value of the E(HW_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
       - Path to a PEM bundle of CA certificates to verify the endpoints with, instead of the system's.
+      - If not set, the value of the E(HW_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:
@@ -121,6 +123,8 @@ notes:
     all its requests (an inventory source reading several workspaces of a project, for example), and renews it
     once if the API answers that it has expired. Tokens are kept in memory only, so every task asks anew.
   - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
+  - An E(HW_*) environment variable set to an empty string counts as not set, as AWX sets one for every
+    credential field left empty.
 requirements:
   - requests
 """
@@ -172,4 +176,10 @@ options:
   domain:
     env:
       - name: HW_DOMAIN_NAME
+  validate_certs:
+    env:
+      - name: HW_VALIDATE_CERTS
+  ca_path:
+    env:
+      - name: HW_CA_PATH
 """

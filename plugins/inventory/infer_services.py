@@ -174,8 +174,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         ``templated``: the options the file sets, which may be templates.
         """
-        default = connection_config(self.get_option, self.templar, templated)
-        return [connection_config(self.get_option, self.templar, templated, **target._asdict())
+        default = connection_config(self.get_option, templated, self.templar)
+        return [connection_config(self.get_option, templated, self.templar, **target._asdict())
                 for target in project_targets(self.get_option("projects"), default.workspace_id)]
 
     def _cached_or_read(self, cache_key, cache, configs):

@@ -149,10 +149,10 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         with raised_as(AnsibleLookupError):
-            return make_unsafe(self._services(service_terms(terms)))
+            return make_unsafe(self._services(service_terms(terms), given=kwargs))
 
-    def _services(self, terms):
-        with ResClient(connection_config(self.get_option)) as client:
+    def _services(self, terms, given):
+        with ResClient(connection_config(self.get_option, given)) as client:
             services, warnings = client.find_services(ServiceFilter.from_options(self.get_option))
             if terms:
                 services, missing = select_by_terms(services, terms)

@@ -17,10 +17,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.parameters import env_fallback
+import os
+
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 # name -> AnsibleModule option spec, plus "env": the environment variables
-# read when the option is not set (AWX credential types inject these).
+# read when the option is not set (AWX credential types inject these). A variable
+# set to an empty string counts as unset: AWX injects "" for a field left empty.
 CONNECTION_OPTIONS = {
     "region": {"type": "str", "default": "cn-north-4", "env": ["HW_REGION_NAME"]},
     "cloud": {"type": "str", "default": "myhuaweicloud.com", "env": ["HW_CLOUD"]},
@@ -36,8 +39,8 @@ CONNECTION_OPTIONS = {
     "user": {"type": "str", "env": ["HW_USER_NAME"]},
     "password": {"type": "str", "env": ["HW_USER_PASSWORD"], "no_log": True},
     "domain": {"type": "str", "env": ["HW_DOMAIN_NAME"]},
-    "validate_certs": {"type": "bool", "default": True},
-    "ca_path": {"type": "path"},
+    "validate_certs": {"type": "bool", "default": True, "env": ["HW_VALIDATE_CERTS"]},
+    "ca_path": {"type": "path", "env": ["HW_CA_PATH"]},
     "timeout": {"type": "int", "default": 30},
     "retries": {"type": "int", "default": 3},
 }
@@ -63,11 +66,33 @@ def module_argument_spec(*extra_specs):
     for name, declared in CONNECTION_OPTIONS.items():
         option = dict((key, value) for key, value in declared.items() if key != "env")
         if declared.get("env"):
-            option["fallback"] = (env_fallback, declared["env"])
+            option["fallback"] = (env_fallback_unless_empty, declared["env"])
         spec[name] = option
     for extra in extra_specs:
         spec.update(extra)
     return spec
+
+
+def env_fallback_unless_empty(*names):
+    """Ansible's env_fallback, except that an empty variable counts as unset (an empty bool would fail)."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
+def set_but_empty(given=()):
+    """The connection options, other than those in ``given``, whose environment variable is set to "".
+
+    A controller plugin's configuration takes such a variable as a value (a bool as false, a path as the
+    current directory); these options must count as unset instead.
+    """
+    empty = []
+    for name, declared in CONNECTION_OPTIONS.items():
+        values = [os.environ[variable] for variable in declared.get("env", ()) if variable in os.environ]
+        if name not in given and values and not any(values):
+            empty.append(name)
+    return empty
 
 
 def connection_options_from(get_option):

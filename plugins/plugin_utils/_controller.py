@@ -24,19 +24,20 @@ from contextlib import contextmanager
 from ansible.module_utils.common.text.converters import to_native
 from ansible.utils.unsafe_proxy import wrap_var
 from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
-from ansible_collections.hwc.res.plugins.module_utils._options import connection_options_from
+from ansible_collections.hwc.res.plugins.module_utils._options import connection_options_from, set_but_empty
 
 
-def connection_config(get_option, templar=None, templated=(), **overrides):
+def connection_config(get_option, given=(), templar=None, **overrides):
     """A ConnectionConfig from a plugin's ``get_option``, with ``overrides`` (such as a project) on top.
 
-    With a ``templar``, the options named in ``templated`` (those written in an inventory file) are
-    rendered when they are templates (``{{ lookup('env', 'X') }}``, a vaulted variable). Values from the
-    environment are never rendered: a password may well contain ``{{``.
+    ``given``: the options set in the inventory file or as lookup arguments. With a ``templar``, those that
+    are templates (``{{ lookup('env', 'X') }}``, a vaulted variable) are rendered. Values from the
+    environment are never rendered (a password may well contain ``{{``), and an empty one counts as unset.
     """
     options = connection_options_from(get_option)
+    options.update((name, None) for name in set_but_empty(given))
     if templar is not None:
-        options = dict((name, _render(templar, value) if name in templated else value)
+        options = dict((name, _render(templar, value) if name in given else value)
                        for name, value in options.items())
     options.update((name, value) for name, value in overrides.items() if value is not None)
     return ConnectionConfig(options)
@@ -48,17 +49,24 @@ def _render(templar, value):
     return value
 
 
-# Every Jinja delimiter ({{, {%, {#) starts with a brace: text without one is no template.
-_TEMPLATE_CHARACTERS = re.compile("[{}]")
+try:  # ansible-core >= 2.19: data tagging
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core < 2.19: a str is trusted unless wrapped
+    trust_as_template = None
+
+# Every Jinja delimiter ({{, {%, {#) starts with a brace, and a "#jinja2:" header line can choose other
+# delimiters (ansible-core 2.19 honours it in any trusted string): text with neither is no template.
+_TEMPLATE_MARKERS = re.compile(r"[{}]|^#jinja2:")
 
 
 def make_unsafe(value):
     """Mark API data (service names, descriptions...) so that Ansible never renders it as a template.
 
-    Only text that could be a template is wrapped, recursively through dicts and
-    lists: on ansible-core < 2.19, ansible-inventory --list writes every unsafe
-    string as {"__ansible_unsafe": ...}, which AWX then stores as the variable's
-    value (community.general#8212).
+    Recursively through dicts and lists, text that could be a template is wrapped as unsafe. Other text is
+    left plain on ansible-core < 2.19, and tagged trusted on 2.19 and later, where untagged text from a
+    plugin counts as untrusted: in both cases ansible-inventory --list --export (what an AWX inventory
+    update stores) writes it as a plain string, not as {"__ansible_unsafe": ...} (community.general#8212).
+    Trusting it is safe because there is nothing in it to render.
     """
     if isinstance(value, Mapping):
         return dict((make_unsafe(key), make_unsafe(item)) for key, item in value.items())
@@ -66,8 +74,11 @@ def make_unsafe(value):
         return [make_unsafe(item) for item in value]
     if isinstance(value, tuple):
         return tuple(make_unsafe(item) for item in value)
-    if isinstance(value, str) and _TEMPLATE_CHARACTERS.search(value):
-        return wrap_var(value)
+    if isinstance(value, str):
+        if _TEMPLATE_MARKERS.search(value):
+            return wrap_var(value)
+        if trust_as_template is not None:
+            return trust_as_template(value)
     return value
 
 

@@ -28,8 +28,8 @@ def sample_names(project_id, workspace_id="0"):
 def listed(run):
     """The parsed stdout of ansible-inventory --list; fails with the run's output when it is not JSON alone.
 
-    ansible-inventory writes a string that must not be rendered as {"__ansible_unsafe": "..."}: every
-    host var string on ansible-core >= 2.19, those with template characters on older ones.
+    ansible-inventory writes a string that must not be rendered as {"__ansible_unsafe": "..."}: those
+    from the API with template characters (see test_export_wraps_only_text_that_could_be_a_template).
     """
     assert run.rc == 0, run
     try:
@@ -161,4 +161,34 @@ def test_stopped_services_play_never_renders_an_injected_name(ansible, simulator
     assert sorted(said) == sorted(["res-recall-v1", "res-filter-legacy", INJECTED])
     assert said["res-recall-v1"] == ("res-recall-v1 (6a5cf5d6-f9f8-4a0f-b008-21d7439cd9fe) in project %s, "
                                      "workspace 0, has been stopped since 2024-08-01T00:00:00.000Z" % PROJECT_ID)
+    assert "uid=" not in run.output
+
+
+def wrapped_strings(node):
+    """Every string under ``node`` that ansible-inventory wrote as {"__ansible_unsafe": ...}."""
+    if isinstance(node, dict):
+        if set(node) == {"__ansible_unsafe"}:
+            return [node["__ansible_unsafe"]]
+        return [text for value in node.values() for text in wrapped_strings(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in wrapped_strings(value)]
+    return []
+
+
+@pytest.mark.matrix
+def test_export_wraps_only_text_that_could_be_a_template(ansible, simulator):
+    # What an AWX inventory update runs and stores: plain host vars, except text that could be a template.
+    header = "#jinja2:variable_start_string:'<<',variable_end_string:'>>'\n<< lookup('pipe', 'id') >>"
+    simulator.add_service(PROJECT_ID, {"service_name": INJECTED, "description": header, "status": "stopped"})
+    run = ansible.inventory("plugin: hwc.res.infer_services\n", args=("--list", "--export"))
+    assert run.rc == 0, run
+    exported = json.loads(run.stdout)
+    hostvars = exported["_meta"]["hostvars"]
+    # (ansible-core < 2.19 also wraps the hostile host name where it lists a group's hosts.)
+    assert sorted(wrapped_strings(hostvars)) == sorted([INJECTED, header])
+    assert hostvars[INJECTED]["service_name"] == {"__ansible_unsafe": INJECTED}
+    assert hostvars[INJECTED]["description"] == {"__ansible_unsafe": header}
+    canary = hostvars["res-rank-canary"]
+    assert (canary["service_name"], canary["status"], canary["project_id"]) == (
+        "res-rank-canary", "running", PROJECT_ID)
     assert "uid=" not in run.output

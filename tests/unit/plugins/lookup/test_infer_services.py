@@ -14,6 +14,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
+from ansible_collections.hwc.res.plugins.plugin_utils import _controller
 
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
@@ -161,3 +162,37 @@ def test_api_text_is_never_rendered_as_a_template(lookup, simulator, rendered):
         "{{ 6 * 7 }}|{% if true %}yes{% endif %}"
     [name] = lookup(query="[?service_name == '{{ 6 * 7 }}'].service_name")
     assert rendered("{{ name }}", {"name": name}) == "{{ 6 * 7 }}"
+
+
+@pytest.fixture
+def configs(monkeypatch):
+    """The ConnectionConfig objects the lookup builds."""
+    built = []
+
+    def build(options):
+        built.append(ConnectionConfig(options))
+        return built[-1]
+    monkeypatch.setattr(_controller, "ConnectionConfig", build)
+    return built
+
+
+@pytest.mark.parametrize("given", [{}, {"validate_certs": False, "ca_path": "/etc/pki/res.pem"}])
+def test_an_empty_hw_variable_counts_as_unset(simulator, monkeypatch, load_plugin, configs, given):
+    # AWX injects "" for every credential field left empty; Ansible would read it as false / the current directory.
+    for name, value in dict(HW_RES_ENDPOINT=simulator.url, HW_AUTH_URL=simulator.url + "/v3", HW_PROJECT_ID=PROJECT_ID,
+                            HW_USER_NAME="demo-user", HW_USER_PASSWORD="Demo-Passw0rd!", HW_DOMAIN_NAME="demo-domain",
+                            HW_VALIDATE_CERTS="", HW_CA_PATH="", HW_ACCESS_KEY="", HW_AUTH_TOKEN="").items():
+        monkeypatch.setenv(name, value)
+    assert len(load_plugin(lookup_loader).run(["res-rank-prod"], variables={}, **given)) == 1
+    [config] = configs
+    # What the lookup is given stands; the empty variables are as if not set.
+    expected = (False, "/etc/pki/res.pem") if given else (True, None)
+    assert (config.validate_certs, config.ca_path, config.auth_method) == expected + ("password",)
+
+
+def test_hw_validate_certs_and_ca_path_are_read(simulator, monkeypatch, load_plugin, configs):
+    for name, value in dict(HW_RES_ENDPOINT=simulator.url, HW_AUTH_TOKEN="sim-token-cn-north-4-valid",
+                            HW_PROJECT_ID=PROJECT_ID, HW_VALIDATE_CERTS="False", HW_CA_PATH="/etc/pki/res.pem").items():
+        monkeypatch.setenv(name, value)
+    load_plugin(lookup_loader).run([], variables={})
+    assert (configs[0].validate_certs, configs[0].ca_path, configs[0].verify) == (False, "/etc/pki/res.pem", False)

@@ -117,3 +117,23 @@ def test_wait_times_out_naming_what_is_missing(connection):
     assert outcome.result["msg"] == (
         "Timed out after 0 seconds waiting for status running: res-recall-v1 (%s) is stopped; "
         "service name res-not-yet does not exist yet." % recall_id)
+
+
+@pytest.mark.parametrize("environ, verify", [({"HW_VALIDATE_CERTS": "", "HW_CA_PATH": ""}, True),
+                                             ({"HW_VALIDATE_CERTS": "False"}, False),
+                                             ({"HW_VALIDATE_CERTS": "true", "HW_CA_PATH": "/etc/pki/res.pem"},
+                                              "/etc/pki/res.pem")])
+def test_tls_settings_come_from_the_environment_and_empty_is_unset(sim, connection, monkeypatch, environ, verify):
+    # AWX injects "True"/"False" for a set field and "" for one left empty (Ansible would reject "" as a bool).
+    for name, value in dict(environ, HW_ACCESS_KEY="", HW_AUTH_TOKEN="").items():
+        monkeypatch.setenv(name, value)
+    seen = []
+    real_client = infer_service_info.ResClient
+
+    def client(config):
+        seen.append(config.verify)
+        return real_client(config)
+    monkeypatch.setattr(infer_service_info, "ResClient", client)
+    outcome = run_module(connection)
+    assert not outcome.failed, outcome.result
+    assert seen == [verify]

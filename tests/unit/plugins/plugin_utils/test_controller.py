@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""make_unsafe: API text that could be a template is never rendered; other text stays plain."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible.utils.unsafe_proxy import AnsibleUnsafe
+from ansible_collections.hwc.res.plugins.plugin_utils import _controller
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import make_unsafe
+
+try:
+    from ansible.template import is_trusted_as_template
+except ImportError:  # ansible-core < 2.19
+    is_trusted_as_template = None
+
+# Each would run `id` if Ansible rendered it; the last one only through its "#jinja2:" header.
+HOSTILE = ["{{ lookup('pipe', 'id') }}", "{% set x = lookup('pipe', 'id') %}", "half {{ open",
+           "#jinja2:variable_start_string:'<<',variable_end_string:'>>'\n<< lookup('pipe', 'id') >>"]
+PLAIN = ["res-rank-prod", "running", "", "Ranking # v2 (jinja2: no)", "50%"]
+
+
+def trusted(text):
+    """Whether Ansible would render ``text`` as a template if it contained one."""
+    if is_trusted_as_template is not None:
+        return is_trusted_as_template(text)
+    return not isinstance(text, AnsibleUnsafe)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_that_could_be_a_template_is_never_rendered(text, rendered):
+    value = make_unsafe({"service_name": text, "flows": [{"name": text}], "tags": (text,)})
+    assert not trusted(value["service_name"]) and not trusted(value["flows"][0]["name"])
+    assert not trusted(value["tags"][0])
+    assert rendered("{{ service_name }}", value) == text
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_text_without_template_markers_is_plain(text):
+    # On ansible-core >= 2.19 it carries the trusted tag, so ansible-inventory --export writes it as plain text.
+    value = make_unsafe({"service_name": text, "flows": [text]})
+    assert trusted(value["service_name"]) and trusted(value["flows"][0])
+    assert value == {"service_name": text, "flows": [text]}
+
+
+def test_other_values_pass_unchanged():
+    value = {"invocation_times": 3, "failure_rate": 0.5, "is_shared": False, "access_address": None}
+    assert make_unsafe(value) == value
+
+
+def test_trust_tag_is_used_exactly_from_ansible_core_2_19():
+    from ansible.release import __version__
+    assert (_controller.trust_as_template is not None) == (tuple(int(p) for p in __version__.split(".")[:2]) >= (2, 19))
