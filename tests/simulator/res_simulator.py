@@ -361,6 +361,17 @@ class ResSimulator:
                     service["status"], service["update_time"] = status, _now_ms()
             self._schedule(project_id, after_list_requests, change)
 
+    def remove_service(self, project_id, service_id, after_list_requests=0):
+        """Delete a service from whichever workspace of the project holds it, now or after N further list requests."""
+        with self._lock:
+            if not self._find_service(project_id, service_id) and not self._pending_add(project_id, service_id):
+                raise KeyError("no service %s in project %s" % (service_id, project_id))
+
+            def remove():
+                for services in self._projects[project_id]["workspaces"].values():
+                    services[:] = [service for service in services if service.get("service_id") != service_id]
+            self._schedule(project_id, after_list_requests, remove)
+
     def _pending_add(self, project_id, service_id):
         return any(p[0] == project_id and getattr(p[2], "service_id", None) == service_id for p in self._pending)
 
@@ -794,6 +805,8 @@ class _Handler(BaseHTTPRequestHandler):
                     services = [sim.add_service(body["project_id"], body["service"], workspace,
                                                 int(body.get("after_list_requests", 0)))]
                 return HttpReply(200, {"ok": True, "services": services})
+            elif route == ("DELETE", "/_sim/services"):
+                sim.remove_service(body["project_id"], body["service_id"], int(body.get("after_list_requests", 0)))
             elif route == ("POST", "/_sim/status"):
                 sim.set_status(body["project_id"], body["service_id"], body["status"],
                                int(body.get("after_list_requests", 0)))

@@ -459,6 +459,17 @@ def test_add_service_now_and_later(sim):
         sim.add_service("ffffffffffffffffffffffffffffffff", {"service_name": "x"})
 
 
+def test_remove_service_now_and_later(sim):
+    sim.remove_service(DEMO, RECALL_V2, after_list_requests=1)
+    assert [_status(sim, RECALL_V2) for _poll in range(2)] == ["deploying", None]
+    added = sim.add_service(DEMO, {"service_name": "res-gone"}, workspace_id="ws-2")
+    sim.remove_service(DEMO, added["service_id"])
+    listed = token_get(list_url(sim, query="?workspace_id=ws-2")).json()["services"]
+    assert listed and added["service_id"] not in [service["service_id"] for service in listed]
+    with pytest.raises(KeyError):
+        sim.remove_service(DEMO, RECALL_V2)
+
+
 def test_generate_services_is_deterministic():
     with ResSimulator() as first, ResSimulator() as second:
         one = first.generate_services(DEMO, 40, workspace_id="scale", seed=7)
@@ -508,6 +519,9 @@ def test_admin_endpoints(sim):
     assert len(generated["services"]) == 5
     assert post("status", {"project_id": DEMO, "service_id": RECALL_V2, "status": "running"}).json()["ok"]
     assert _status(sim, RECALL_V2) == "running"
+    removed = requests.delete(sim.url + "/_sim/services", json={"project_id": DEMO, "service_id": RECALL_V2},
+                              timeout=10)
+    assert removed.json()["ok"] and _status(sim, RECALL_V2) is None
     assert post("latency", {"seconds": 0.25}).json()["ok"] and sim.latency == 0.25
     post("latency", {"seconds": 0})
     assert post("expire-tokens").json()["ok"]

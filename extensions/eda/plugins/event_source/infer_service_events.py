@@ -1,0 +1,351 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""An ansible-rulebook event source: changes of Huawei Cloud RES inference services, as events."""
+
+DOCUMENTATION = r"""
+---
+short_description: Watch Huawei Cloud RES inference services and send an event for every change.
+description:
+  - An ansible-rulebook event source plugin that polls the inference services of one or more Huawei Cloud
+    Recommender System (RES) projects and workspaces, and sends one event per change.
+  - "Every event is a dict with C(type) (V(added), V(removed), V(status_changed) or V(read_failed)),
+    C(project_id), C(workspace_id) and C(checked_at) (the time of the poll, ISO 8601 UTC, such as
+    C(2026-05-04T10:00:00.000Z))."
+  - "V(added), V(removed) and V(status_changed) events carry C(service): the service normalized exactly as
+    the RV(hwc.res.infer_service_info#module:services) that the M(hwc.res.infer_service_info) module returns
+    (for V(removed), as it was last seen). V(status_changed) events also carry C(previous_status)."
+  - "A project that cannot be read (after the client's retries) makes one V(read_failed) event per poll, with
+    C(message) saying why instead of C(service); its last good state is kept, and polling goes on. C(project_id)
+    is null when it was to be derived from the credentials and the failure came first."
+  - The first good poll of a project and workspace is its baseline. Only a change of C(status) is a
+    V(status_changed) event; other fields (counters, times) changing make no event.
+  - Requests run in a worker thread, so the rulebook's event loop is never blocked; projects are read
+    concurrently, up to 8 at a time, as the P(hwc.res.infer_services#inventory) inventory reads them.
+  - Secrets are never part of an event or a log message.
+options:
+  region:
+    description:
+      - Huawei Cloud region; see O(hwc.res.infer_service_info#module:region).
+      - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
+    type: str
+    default: cn-north-4
+  cloud:
+    description:
+      - Domain suffix of the cloud's endpoints; see O(hwc.res.infer_service_info#module:cloud).
+      - If not set, the value of the E(HW_CLOUD) environment variable is used.
+    type: str
+    default: myhuaweicloud.com
+  endpoint:
+    description:
+      - Base URL of the RES API; see O(hwc.res.infer_service_info#module:endpoint).
+      - If not set, the value of the E(HW_RES_ENDPOINT) environment variable is used.
+    type: str
+  identity_endpoint:
+    description:
+      - Base URL of the IAM v3 API; see O(hwc.res.infer_service_info#module:identity_endpoint).
+      - If not set, the value of the E(HW_AUTH_URL) environment variable is used.
+    type: str
+  project_id:
+    description:
+      - ID of the project to watch when O(projects) is not set; see O(hwc.res.infer_service_info#module:project_id).
+      - If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
+    type: str
+  project_name:
+    description:
+      - Name of the project to scope IAM password tokens to; see
+        O(hwc.res.infer_service_info#module:project_name).
+      - If not set, the value of the E(HW_PROJECT_NAME) environment variable is used.
+    type: str
+  workspace_id:
+    description:
+      - RES workspace to watch; see O(hwc.res.infer_service_info#module:workspace_id).
+      - If not set, the value of the E(HW_RES_WORKSPACE_ID) environment variable is used.
+    type: str
+    default: "0"
+  access_key:
+    description:
+      - Access key ID for AK/SK signing; see O(hwc.res.infer_service_info#module:access_key).
+      - If not set, the value of the E(HW_ACCESS_KEY) environment variable is used.
+    type: str
+  secret_key:
+    description:
+      - Secret access key; see O(hwc.res.infer_service_info#module:secret_key).
+      - If not set, the value of the E(HW_SECRET_KEY) environment variable is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary AK/SK credentials; see O(hwc.res.infer_service_info#module:security_token).
+      - If not set, the value of the E(HW_SECURITY_TOKEN) environment variable is used.
+    type: str
+  auth_token:
+    description:
+      - A pre-issued IAM token; see O(hwc.res.infer_service_info#module:auth_token). It cannot be renewed, so
+        once it expires every poll makes a V(read_failed) event.
+      - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
+    type: str
+  user:
+    description:
+      - IAM user name for password authentication; see O(hwc.res.infer_service_info#module:user).
+      - If not set, the value of the E(HW_USER_NAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(user); see O(hwc.res.infer_service_info#module:password).
+      - If not set, the value of the E(HW_USER_PASSWORD) environment variable is used.
+    type: str
+  domain:
+    description:
+      - Account (domain) name of O(user); see O(hwc.res.infer_service_info#module:domain).
+      - If not set, the value of the E(HW_DOMAIN_NAME) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the endpoints' TLS certificates; see O(hwc.res.infer_service_info#module:validate_certs).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM bundle of CA certificates; see O(hwc.res.infer_service_info#module:ca_path).
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request; see O(hwc.res.infer_service_info#module:timeout).
+    type: int
+    default: 30
+  retries:
+    description:
+      - Retries of a request that failed in a way worth retrying; see
+        O(hwc.res.infer_service_info#module:retries).
+    type: int
+    default: 3
+  projects:
+    description:
+      - The projects to watch, with the same meaning as the P(hwc.res.infer_services#inventory) inventory's
+        O(hwc.res.infer_services#inventory:projects). Each entry is a project ID, or a dict with C(project_id)
+        and optionally C(region), C(endpoint) and C(workspace_id).
+      - If not set, the one project of the connection options is watched.
+    type: list
+    elements: raw
+  name:
+    description:
+      - Watch only services whose C(service_name) matches one of these shell-style globs.
+    type: list
+    elements: str
+  status:
+    description:
+      - Watch only services in one of these statuses. A service that enters or leaves one of them makes a
+        V(status_changed) event; an added service counts if its status is one of them, a removed one if its
+        last seen status was.
+    type: list
+    elements: str
+  infer_type:
+    description:
+      - Watch only services of this type, for example V(real-time).
+    type: str
+  is_shared:
+    description:
+      - Watch only shared services (V(true)) or only unshared ones (V(false)).
+    type: bool
+  interval:
+    description:
+      - Seconds from the end of one poll to the start of the next; at least V(1). Fractions are allowed.
+      - Each poll costs one list request per project and workspace (plus an IAM token request per project
+        when a password token has to be renewed).
+    type: float
+    default: 60
+  emit_initial:
+    description:
+      - V(false) makes the first good poll of each project and workspace only the baseline that later polls
+        are compared with.
+      - V(true) also sends one V(added) event per (matching) service of that first poll.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+# Credentials and endpoints from the HW_* environment (an EDA credential injects them)
+- hwc.res.infer_service_events:
+    interval: 60
+
+# Two projects, one of them in two workspaces, only the ranking services, checked every 30 seconds
+- hwc.res.infer_service_events:
+    interval: 30
+    name: ["res-rank-*"]
+    projects:
+      - 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+      - project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+        workspace_id: ws-2
+      - project_id: f9e8d7c6b5a4938271605f4e3d2c1b0a
+        region: cn-east-3
+"""
+
+import asyncio
+import importlib.util
+import logging
+import math
+import os
+import sys
+import threading
+
+
+def _make_collection_importable():
+    """Put the folder holding this collection's ``ansible_collections`` on sys.path, unless Python finds it there.
+
+    ansible-rulebook runs a source with runpy.run_path, outside Ansible's collection loader, so
+    ``ansible_collections.hwc.res`` is importable only when its collections path is on sys.path. When
+    another copy of the collection is importable, this copy's folder goes first, so that the source
+    runs with its own client.
+    """
+    parts = os.path.abspath(__file__).split(os.sep)
+    # .../<root>/ansible_collections/<namespace>/<name>/extensions/eda/plugins/event_source/<this file>
+    if len(parts) < 9 or parts[-8] != "ansible_collections":
+        return
+    root = os.sep.join(parts[:-8]) or os.sep
+    own = os.path.realpath(os.sep.join(parts[:-5]))
+    try:
+        spec = importlib.util.find_spec("ansible_collections.hwc.res")
+    except ImportError:
+        spec = None
+    found = [os.path.realpath(path) for path in (spec.submodule_search_locations or [])] if spec else []
+    if own not in found:
+        sys.path.insert(0, root)
+        importlib.invalidate_caches()
+
+
+_make_collection_importable()
+
+# pylint: disable=wrong-import-position
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
+from ansible.module_utils.common.parameters import remove_values  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._client import ResError  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._options import (  # noqa: E402
+    CONNECTION_OPTIONS, FILTER_OPTIONS, module_argument_spec)
+from ansible_collections.hwc.res.plugins.module_utils._projects import project_targets, read_projects  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._text import printable  # noqa: E402
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config  # noqa: E402
+from ansible_collections.hwc.res.plugins.plugin_utils._events import ServiceWatch, utc_now_iso  # noqa: E402
+
+SOURCE_NAME = "hwc.res.infer_service_events"
+SOURCE_OPTIONS = {
+    "projects": {"type": "list", "elements": "raw"},
+    "interval": {"type": "float", "default": 60},
+    "emit_initial": {"type": "bool", "default": False},
+}
+ARGUMENT_SPEC = module_argument_spec(FILTER_OPTIONS, SOURCE_OPTIONS)
+# The shortest interval accepted: a poll a second is plenty for a list that changes in minutes.
+MINIMUM_INTERVAL = 1.0
+# Projects read at the same time, as the inventory's max_workers default.
+MAX_WORKERS = 8
+# What ansible-rulebook adds to the rulebook's arguments for sources that want it.
+RULEBOOK_ARGUMENTS = ("eda_feedback_queue",)
+
+logger = logging.getLogger(SOURCE_NAME)
+
+
+class Settings:
+    """The validated arguments: one ConnectionConfig per watched project and workspace, the filter, the timing."""
+
+    def __init__(self, args):
+        params = self._validated(dict((key, value) for key, value in args.items() if key not in RULEBOOK_ARGUMENTS))
+        self.interval = params["interval"]
+        if not math.isfinite(self.interval) or self.interval < MINIMUM_INTERVAL:
+            raise ValueError("%s: interval must be a number of seconds, at least %g; got %r." % (
+                SOURCE_NAME, MINIMUM_INTERVAL, args.get("interval")))
+        self.emit_initial = params["emit_initial"]
+        self.secrets = _secrets(params)
+        self.service_filter = ServiceFilter.from_options(params.get)
+        try:
+            default = connection_config(params.get)
+            self.configs = [connection_config(params.get, **target._asdict())
+                            for target in project_targets(params["projects"], default.workspace_id)]
+        except ResError as error:
+            raise ValueError("%s: %s" % (SOURCE_NAME, error.message)) from None
+
+    @staticmethod
+    def _validated(args):
+        """The arguments checked and converted by Ansible's own argument-spec validation, HW_* fallbacks applied."""
+        result = ArgumentSpecValidator(ARGUMENT_SPEC).validate(args)
+        if result.error_messages:
+            # A type error may quote the value it could not convert: never a secret's.
+            raise ValueError(remove_values("%s: %s" % (SOURCE_NAME, " ".join(result.error_messages)),
+                                           _secrets(result.validated_parameters)))
+        return result.validated_parameters
+
+    def scrubbed(self, value):
+        """``value`` (an event, a message) with every secret of the arguments masked, should the API echo one."""
+        return remove_values(value, self.secrets)
+
+
+def _secrets(params):
+    return [str(params[name]) for name, spec in CONNECTION_OPTIONS.items()
+            if spec.get("no_log") and params.get(name) not in (None, "")]
+
+
+async def main(queue, args):
+    """Poll RES every ``interval`` seconds and put one event per change on ``queue``, until cancelled."""
+    settings = Settings(args)
+    watch = ServiceWatch(settings.service_filter, settings.emit_initial)
+    warned_before = set()
+    while True:
+        reads = await _off_the_loop(read_projects, settings.configs, _read_services, MAX_WORKERS)
+        checked_at = utc_now_iso()
+        # Odd values the API keeps sending are logged when they appear, not at every poll.
+        warnings = set(warning for read in reads for warning in read.warnings)
+        for warning in sorted(warnings - warned_before):
+            logger.warning("%s", printable(settings.scrubbed(warning)))
+        warned_before = warnings
+        for read in reads:
+            if read.error is not None:
+                logger.warning("%s", printable(settings.scrubbed(read.failure_message())))
+        for event in watch.events(reads, checked_at):
+            await queue.put(settings.scrubbed(event))
+        await asyncio.sleep(settings.interval)
+
+
+def _read_services(client):
+    return client.find_services()
+
+
+async def _off_the_loop(function, *args):
+    """``function(*args)``, run in a daemon thread while the event loop goes on.
+
+    Unlike asyncio.to_thread: once the caller is cancelled (rulebook shutdown), nothing waits for the
+    thread, whereas asyncio.run() would wait at exit for a request in flight in its default executor.
+    The abandoned thread ends on its own within the client's timeout and retries.
+    """
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(result, error):
+        if not future.done():
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
+
+    def run():
+        try:
+            outcome = (function(*args), None)
+        except Exception as error:  # pylint: disable=broad-exception-caught  # raised again in the caller
+            outcome = (None, error)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the loop has closed: nobody waits any more
+            pass
+
+    threading.Thread(target=run, name=SOURCE_NAME, daemon=True).start()
+    return await future
+
+
+if __name__ == "__main__":
+    # Run directly: print the events of the project in the HW_* environment.
+
+    class _PrintQueue:
+        async def put(self, event):
+            print(event)
+
+    asyncio.run(main(_PrintQueue(), {"interval": 10, "emit_initial": True}))

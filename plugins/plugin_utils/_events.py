@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
+"""What changed between two polls of RES services, as the events of the hwc.res.infer_service_events source.
+
+Pure: readings (ProjectRead) go in, event dicts come out; the event source does the
+polling, the threads and the queue.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from datetime import datetime, timezone
+
+
+def utc_now_iso():
+    """The current time as ISO 8601 UTC with milliseconds, the form of the services' ``*_iso`` fields."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def service_changes(previous, current, service_filter):
+    """The changes from one reading of a project and workspace to the next: ``[(type, service, previous_status)]``.
+
+    ``previous`` and ``current`` are lists of normalized services. A service counts when it matches
+    ``service_filter`` in the reading that shows it: an added one now, a removed one before, and one
+    whose status changed in either (so a status filter reports services entering and leaving it).
+    Changes come in the order of ``current``, then removed services in the order of ``previous``.
+    """
+    before = dict((service["service_id"], service) for service in previous)
+    now_ids = set(service["service_id"] for service in current)
+    changes = []
+    for service in current:
+        old = before.get(service["service_id"])
+        if old is None:
+            if service_filter.matches(service):
+                changes.append(("added", service, None))
+        elif old["status"] != service["status"] and (service_filter.matches(service) or service_filter.matches(old)):
+            changes.append(("status_changed", service, old["status"]))
+    for service in previous:
+        if service["service_id"] not in now_ids and service_filter.matches(service):
+            changes.append(("removed", service, None))
+    return changes
+
+
+class ServiceWatch:
+    """The last good reading of every watched project and workspace, and the events each new poll makes.
+
+    The first good reading of a project and workspace is its baseline: with ``emit_initial`` each
+    of its (matching) services is an ``added`` event, otherwise it makes none. A failed reading
+    makes one ``read_failed`` event and leaves the last good reading in place, so the next good
+    one is compared with what was last seen.
+    """
+
+    def __init__(self, service_filter, emit_initial=False):
+        self.service_filter = service_filter
+        self.emit_initial = emit_initial
+        self._last_good = {}  # position in the poll's readings -> services
+
+    def events(self, reads, checked_at):
+        """The events of one poll: ``reads`` are the ProjectReads, in the same order at every poll."""
+        events = []
+        for position, read in enumerate(reads):
+            where = {"project_id": read.project_id, "workspace_id": read.config.workspace_id,
+                     "checked_at": checked_at}
+            if read.error is not None:
+                events.append(dict(type="read_failed", message=read.failure_message(), **where))
+                continue
+            previous = self._last_good.get(position)
+            self._last_good[position] = read.services
+            if previous is None and not self.emit_initial:
+                continue
+            for change, service, previous_status in service_changes(previous or [], read.services,
+                                                                     self.service_filter):
+                event = dict(type=change, service=service, **where)
+                if change == "status_changed":
+                    event["previous_status"] = previous_status
+                events.append(event)
+        return events

@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""End to end: the real ansible-rulebook runs the example rulebook against the simulator, with the collection
+built and installed by ansible-galaxy into a collections path of its own and no PYTHONPATH.
+
+Needs Java 17 (tests/functional/eda/install_java.sh installs it) and ansible-rulebook (requirements-dev.txt).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+import requests
+import yaml
+
+from harness import BIN, CREDENTIALS, PROJECT_ID, REPO
+
+RECALL_V2_ID = "6b666ef3-9085-4330-94c3-5ba13f66e137"  # res-recall-v2, deploying in the sample
+WAIT = 120  # seconds for the JVM to start, a poll, or a playbook run; generous on a busy machine
+
+
+def _require_tools():
+    missing = []
+    if shutil.which("java") is None:
+        missing.append("a Java 17 runtime (run tests/functional/eda/install_java.sh)")
+    if not (BIN / "ansible-rulebook").exists():
+        missing.append("ansible-rulebook in %s (pip install -r requirements-dev.txt)" % BIN)
+    if missing:
+        pytest.fail("the ansible-rulebook test needs " + " and ".join(missing))
+
+
+def _run(args, env, cwd):
+    done = subprocess.run(args, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 0, "%s failed:\n%s%s" % (" ".join(args), done.stdout, done.stderr)
+    return done
+
+
+def _install_collection(tmp_path, env):
+    """Build the collection from this checkout and install the tarball as users do: a collections path of its own."""
+    dist = tmp_path / "dist"
+    _run([str(BIN / "ansible-galaxy"), "collection", "build", str(REPO), "--output-path", str(dist)], env, tmp_path)
+    tarball, = dist.glob("hwc-res-*.tar.gz")
+    collections = tmp_path / "installed"
+    _run([str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(collections),
+          "--force"], env, tmp_path)
+    assert (collections / "ansible_collections" / "hwc" / "res" / "extensions" / "eda" / "plugins" / "event_source"
+            / "infer_service_events.py").is_file()
+    return collections
+
+
+def _wait_for(condition, what, process, log):
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if process.poll() is not None:
+            pytest.fail("ansible-rulebook exited with %s before %s:\n%s" % (process.returncode, what, log.read_text()))
+        if time.monotonic() > deadline:
+            pytest.fail("no %s within %d s:\n%s" % (what, WAIT, log.read_text()[-5000:]))
+        time.sleep(0.2)
+
+
+def _stop(process):
+    """End ansible-rulebook and whatever it started (its own process group): politely, then for sure."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
+
+
+def test_a_service_turning_concerning_runs_the_report_playbook_with_the_event(ansible, simulator, tmp_path):
+    _require_tools()
+    env = ansible.env(PYTHONPATH=None, ANSIBLE_CALLBACK_PLUGINS=None, ANSIBLE_CALLBACKS_ENABLED=None)
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(_install_collection(tmp_path, env))
+    report = tmp_path / "events.jsonl"
+    variables = tmp_path / "vars.yml"
+    variables.write_text(yaml.safe_dump({"watch_interval": 1, "report_file": str(report)}))
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
+        "ansible_connection": "local", "ansible_python_interpreter": env["ANSIBLE_PYTHON_INTERPRETER"]}}}}))
+    log = tmp_path / "rulebook.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(BIN / "ansible-rulebook"), "--rulebook", "hwc.res.infer_service_watch", "-i", str(inventory),
+             "--vars", str(variables)],
+            env=env, cwd=str(tmp_path), stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        # Two list requests: the first poll (the baseline) is complete.
+        _wait_for(lambda: simulator.counters["list"] >= 2, "baseline poll", process, log)
+        reply = requests.post(simulator.url + "/_sim/status", timeout=10,
+                              json={"project_id": PROJECT_ID, "service_id": RECALL_V2_ID, "status": "concerning"})
+        assert reply.json()["ok"]
+        _wait_for(lambda: report.exists() and report.read_text().strip(), "report from the playbook", process, log)
+    finally:
+        _stop(process)
+    events = [json.loads(line) for line in report.read_text().splitlines()]
+    assert len(events) == 1, events
+    event = events[0]
+    assert (event["type"], event["previous_status"], event["project_id"], event["workspace_id"]) == (
+        "status_changed", "deploying", PROJECT_ID, "0")
+    assert (event["service"]["service_name"], event["service"]["status"]) == ("res-recall-v2", "concerning")
+    assert CREDENTIALS["password"]["HW_USER_PASSWORD"] not in log.read_text()
