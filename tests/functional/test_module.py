@@ -75,7 +75,8 @@ def test_filters_details_and_query(ansible, simulator):
     assert run.rc == 0, run
     by_glob = run.task("Glob and status")["result"]
     assert sorted(s["service_name"] for s in by_glob["services"]) == ["res-rank-canary", "res-rank-prod"]
-    assert by_glob["summary"] == {"total": 2, "by_status": {"running": 2}}
+    assert by_glob["summary"] == {"total": 2, "by_status": {"running": 2},
+                                  "by_project": {PROJECT_ID: {"total": 2, "by_status": {"running": 2}}}}
     by_id = run.task("By ID, shared flag and type")["result"]["services"]
     assert sorted(s["service_name"] for s in by_id) == sorted(
         s["service_name"] for s in SAMPLE_SERVICES
