@@ -43,7 +43,9 @@ options:
   details:
     description:
       - Also read each matched service's details, adding C(access_address) and C(flows).
-      - Costs one more API request per matched service.
+      - Costs one more API request per matched service. Details are read concurrently, at most O(max_workers)
+        at a time, and the services keep their order.
+      - A service whose details cannot be read is left out, and counts as a failure as O(fail_on_errors) says.
     type: bool
     default: false
   query:

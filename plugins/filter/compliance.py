@@ -58,18 +58,19 @@ def compliance_policy(policy):
     return normalized
 
 
-def compliance_result(services, policy=None, now_ms=None, project_ids=None):
+def compliance_result(services, policy=None, now_ms=None, project_ids=None, failed_projects=None):
     """``{"passed", "checked", "violations"}`` of ``services`` against ``policy``."""
     now_ms, project_ids = _now_ms(now_ms), _project_ids(project_ids)
     with raised_as(AnsibleFilterError):
-        return make_unsafe(evaluate(services, policy, now_ms, project_ids))
+        return make_unsafe(evaluate(services, policy, now_ms, project_ids, failed_projects))
 
 
-def compliance_junit(services, policy=None, now_ms=None, project_ids=None, suite_name=SUITE_NAME):
+def compliance_junit(services, policy=None, now_ms=None, project_ids=None, suite_name=SUITE_NAME,
+                     failed_projects=None):
     """The checks of ``services`` against ``policy`` as JUnit XML text."""
     now_ms, project_ids = _now_ms(now_ms), _project_ids(project_ids)
     with raised_as(AnsibleFilterError):
-        checks = check_services(services, policy, now_ms, project_ids)
+        checks = check_services(services, policy, now_ms, project_ids, failed_projects)
         normalized, _warnings = normalize_policy(policy)
     return make_unsafe(junit_report(checks, now_ms, policy=normalized, project_ids=project_ids,
                                     suite_name=str(suite_name)))

@@ -30,15 +30,6 @@ options:
     required: true
     type: str
     choices: [hwc.res.infer_services]
-  projects:
-    description:
-      - The projects to read. Each entry is a project ID, or a dict with C(project_id) and optionally C(region),
-        C(endpoint) and C(workspace_id), which replace O(region), O(endpoint) and O(workspace_id) for that project.
-      - List a project once per workspace to read several of its workspaces.
-      - If not set, the one project of the connection options is read; see O(project_id).
-      - Projects are read concurrently, and their hosts added in the order of this list.
-    type: list
-    elements: raw
   hostnames:
     description:
       - Service fields to name hosts by, in order of preference. A host is named by the first of these fields
@@ -50,20 +41,6 @@ options:
     type: list
     elements: str
     default: [service_name]
-  fail_on_errors:
-    description:
-      - What to do when a project cannot be read.
-      - V(true) fails the inventory source, naming each project that failed and why.
-      - V(false) warns, and makes the inventory of the projects that could be read. Such an incomplete inventory
-        is not cached, so the next run reads every project again.
-    type: bool
-    default: true
-  max_workers:
-    description:
-      - How many projects to read at the same time. Workspaces of one project are read one after the other,
-        with the same IAM token.
-    type: int
-    default: 8
   connection:
     description:
       - The C(ansible_connection) to set on every host. Services are not SSH targets, so tasks on them run on the
@@ -75,6 +52,7 @@ extends_documentation_fragment:
   - hwc.res.connection
   - hwc.res.connection.plugin
   - hwc.res.service_filters
+  - hwc.res.projects
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
 notes:
@@ -82,8 +60,8 @@ notes:
     The connection options may be templates, rendered when the inventory is read, such as
     C(password: "{{ lookup('ansible.builtin.env', 'MY_PASSWORD') }}"), or vaulted values. Options that are not
     set are read from the E(HW_*) environment variables, which is what an AWX credential injects.
-  - Each project costs one IAM token request (password authentication, reused while valid) and one list request
-    per workspace.
+  - Hosts are added in the order of O(projects). With O(fail_on_errors=false), an inventory that misses a project
+    that could not be read is not cached, so the next run reads every project again.
   - With O(cache=true) the services read are cached per inventory file and per credential identity, projects and
     endpoints (never per secret). While the entry is fresh, a run makes no API request at all and reading it
     does not extend its life; C(--flush-cache) reads the API again. The filters, O(hostnames), O(compose),
@@ -136,10 +114,13 @@ cache_connection: /var/cache/ansible/inventory
 cache_timeout: 600
 """
 
+from functools import partial
+
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError
-from ansible_collections.hwc.res.plugins.module_utils._projects import project_targets, read_projects
+from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
+from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import assign_host_names, cache_scope
@@ -163,20 +144,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             unknown = sorted(str(key) for key in config if key not in self._options)
             if unknown:
                 raise ResError("%s: unknown option%s %s." % (path, "s" if len(unknown) > 1 else "", ", ".join(unknown)))
-            if self.get_option("max_workers") < 1:
-                raise ResError("max_workers must be at least 1, got %d." % self.get_option("max_workers"))
-            configs = self._project_configs(templated=config)
+            # The options the file sets may be templates.
+            configs = project_configs(partial(connection_config, self.get_option, config, self.templar),
+                                      self.get_option("projects"), self.get_option("max_workers"))
             blocks = self._cached_or_read(self.get_cache_key(path) + "_" + cache_scope(configs), cache, configs)
             self._populate(blocks)
-
-    def _project_configs(self, templated):
-        """One ConnectionConfig per projects entry (credentials checked before any request).
-
-        ``templated``: the options the file sets, which may be templates.
-        """
-        default = connection_config(self.get_option, templated, self.templar)
-        return [connection_config(self.get_option, templated, self.templar, **target._asdict())
-                for target in project_targets(self.get_option("projects"), default.workspace_id)]
 
     def _cached_or_read(self, cache_key, cache, configs):
         # cache is false with --flush-cache and meta: refresh_inventory; the cache option is the user's choice.
@@ -197,18 +169,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         A block is the JSON-serializable record that is cached: where the services came from, and the services.
         """
-        reads = read_projects(configs, lambda client: client.find_services(), self.get_option("max_workers"))
-        errors = [project.failure_message() for project in reads if project.error]
-        if errors and self.get_option("fail_on_errors"):
-            raise ResError("\n".join(errors))
-        for project in reads:
-            failed = [project.failure_message() + " Its services are left out."] if project.error else []
-            for warning in project.warnings + failed:
-                self.display.warning(warning)
+        projects = ProjectServices(configs, self.get_option("max_workers"))
+        projects.read()
+        error, warnings = projects.outcome(self.get_option("fail_on_errors"), several=True)
+        if error:
+            raise error
+        for warning in warnings:
+            self.display.warning(warning)
         blocks = [{"project_id": project.project_id, "workspace_id": project.config.workspace_id,
                    "region": project.config.region, "services": project.services}
-                  for project in reads if not project.error]
-        return blocks, not errors
+                  for project in projects.reads if not project.error]
+        return blocks, not projects.failed_projects()
 
     def _populate(self, blocks):
         service_filter = ServiceFilter.from_options(self.get_option)

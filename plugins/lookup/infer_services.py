@@ -12,7 +12,7 @@ name: infer_services
 short_description: Huawei Cloud RES inference services, to loop over or pick from
 version_added: 0.1.0
 description:
-  - Returns the inference services of a Huawei Cloud Recommender System (RES) project and workspace,
+  - Returns the inference services of one or more Huawei Cloud Recommender System (RES) projects and workspaces,
     normalized exactly as the RV(hwc.res.infer_service_info#module:services) that the M(hwc.res.infer_service_info)
     module returns, so a playbook can loop over them or pick one.
   - Select services by exact name or ID with the terms, by the filter options, or both.
@@ -24,7 +24,9 @@ options:
     description:
       - Service names or service IDs, matched exactly (glob characters have no special meaning here).
         A term selects every service whose C(service_name) or C(service_id) equals it.
-      - Services are returned in the order of the terms; a service selected by two terms is returned once.
+      - Services are returned in the order of the terms (for one term, in the order of O(projects)); a service
+        selected by two terms is returned once.
+      - With O(projects), a term must select a service in one of the projects read.
       - Without terms, every service that passes the filters is returned, in the order the API sent them.
     type: list
     elements: str
@@ -41,6 +43,7 @@ extends_documentation_fragment:
   - hwc.res.connection.plugin
   - hwc.res.service_filters
   - hwc.res.service_filters.output
+  - hwc.res.projects
 notes:
   - With O(query), the lookup returns the value of the JMESPath expression, applied to the list of selected
     services, as a list; a value that is not a list (such as a string, a number or V(null)) is returned as a
@@ -88,6 +91,15 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ query('hwc.res.infer_services', 'res-recall-v1', 'res-recall-v2', on_missing='warn') | length }}"
 
+- name: The concerning services of three projects, one of them in another region; warn about a project that fails
+  ansible.builtin.debug:
+    msg: "{{ item.project_id }}: {{ item.service_name }} is concerning"
+  loop: "{{ query('hwc.res.infer_services', status='concerning', fail_on_errors=false,
+            projects=['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1b2c3d4e5f60718293a4b5c6d7e8f90a',
+                      {'project_id': 'f9e8d7c6b5a4938271605f4e3d2c1b0a', 'region': 'cn-east-3'}]) }}"
+  loop_control:
+    label: "{{ item.service_name }}"
+
 - name: The names of the services of workspace ws-2, in another region
   ansible.builtin.debug:
     msg: "{{ query('hwc.res.infer_services', region='cn-east-3', workspace_id='ws-2',
@@ -106,11 +118,15 @@ _raw:
   elements: raw
 """
 
+from functools import partial
+
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils._client import ResClient, ResError
+from ansible_collections.hwc.res.plugins.module_utils._client import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS
+from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
+from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
 
@@ -152,14 +168,24 @@ class LookupModule(LookupBase):
             return make_unsafe(self._services(service_terms(terms), given=kwargs))
 
     def _services(self, terms, given):
-        with ResClient(connection_config(self.get_option, given)) as client:
-            services, warnings = client.find_services(ServiceFilter.from_options(self.get_option))
-            if terms:
-                services, missing = select_by_terms(services, terms)
-                if missing:
-                    self._report_missing(missing, client)
-            if self.get_option("details"):
-                client.add_details(services)
+        configs = project_configs(partial(connection_config, self.get_option, given), self.get_option("projects"),
+                                  self.get_option("max_workers"))
+        projects = ProjectServices(configs, self.get_option("max_workers"))
+        services = projects.read(ServiceFilter.from_options(self.get_option))
+        fail_on_errors, several = self.get_option("fail_on_errors"), bool(self.get_option("projects"))
+        # A project that cannot be read fails before the terms are matched: its services would seem missing.
+        failure, _warnings = projects.outcome(fail_on_errors, several)
+        if failure is not None:
+            raise failure
+        if terms:
+            services, missing = select_by_terms(services, terms)
+            if missing:
+                self._report_missing(missing, projects.reads)
+        if self.get_option("details"):
+            services = projects.add_details(services)
+        failure, warnings = projects.outcome(fail_on_errors, several)
+        if failure is not None:
+            raise failure
         for warning in warnings:
             display.warning(warning)
         expression = self.get_option("query")
@@ -168,13 +194,14 @@ class LookupModule(LookupBase):
         value = run_query(services, expression)
         return value if isinstance(value, list) else [value]
 
-    def _report_missing(self, missing, client):
+    def _report_missing(self, missing, reads):
         on_missing = self.get_option("on_missing")
         if on_missing == "skip":
             return
         filters = [name for name in FILTER_OPTIONS if self.get_option(name) is not None]
         passing = " that passes the filters (%s)" % ", ".join(filters) if filters else ""
-        where = "project %s, workspace %s%s" % (client.project_id, client.config.workspace_id, passing)
+        where = "%s%s" % ("; ".join("project %s, workspace %s" % (read.project_id, read.config.workspace_id)
+                                    for read in reads if not read.error) or "no project that could be read", passing)
         if len(missing) == 1:
             message = "The term %r matches the name or ID of no service in %s." % (missing[0], where)
         else:

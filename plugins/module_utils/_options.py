@@ -59,6 +59,13 @@ OUTPUT_OPTIONS = {
     "query": {"type": "str"},
 }
 
+# Several projects in one task or inventory source: module, lookup and inventory.
+PROJECTS_OPTIONS = {
+    "projects": {"type": "list", "elements": "raw"},
+    "max_workers": {"type": "int", "default": 8},
+    "fail_on_errors": {"type": "bool", "default": True},
+}
+
 
 def module_argument_spec(*extra_specs):
     """The AnsibleModule argument spec: connection options, with environment fallbacks, plus ``extra_specs``."""

@@ -7,14 +7,15 @@
 
 """Several projects in one run: the projects option, and reading the projects concurrently.
 
-The one implementation of "read these projects" that every entry point with a
-projects option shares.
+The one implementation of "read these projects" (and of "read the details of
+these services") that every entry point with a projects option shares.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
@@ -62,6 +63,18 @@ def project_targets(entries, default_workspace_id):
     return targets
 
 
+def project_configs(config_for, projects, max_workers):
+    """One ConnectionConfig per entry of the projects option, in order, all validated before any request.
+
+    ``config_for(**overrides)`` builds a ConnectionConfig from the entry point's options, with the
+    entry's non-None values (project_id, region, endpoint, workspace_id) on top.
+    """
+    if max_workers < 1:
+        raise ResError("max_workers must be at least 1, got %d." % max_workers)
+    default = config_for()
+    return [config_for(**target._asdict()) for target in project_targets(projects, default.workspace_id)]
+
+
 class ProjectRead(namedtuple("ProjectRead", "config project_id services warnings error")):
     """What reading one ConnectionConfig gave: services and warnings, or the ResError that stopped it.
 
@@ -107,3 +120,37 @@ def _read_one_project(configs, read):
         except ResError as error:
             reads.append(ProjectRead(config, config.project_id, None, [], error))
     return reads
+
+
+def read_details(reads, services, detail, max_workers):
+    """Call ``detail(client, service)`` for each service; one ResError or None per service, in order.
+
+    ``services`` come from ``reads`` (the ProjectReads of read_projects): each is read with the
+    ConnectionConfig of its project and workspace. At most ``max_workers`` requests run at a time. Each
+    worker thread keeps one client per config, so its connections are reused; IAM tokens and project IDs
+    come from the cache the project reads filled.
+    """
+    configs = dict(((read.project_id, read.config.workspace_id), read.config) for read in reads if not read.error)
+    opened, opened_lock, per_thread = [], threading.Lock(), threading.local()
+
+    def client_for(config):
+        clients = per_thread.__dict__.setdefault("clients", {})
+        if id(config) not in clients:
+            clients[id(config)] = ResClient(config)
+            with opened_lock:
+                opened.append(clients[id(config)])
+        return clients[id(config)]
+
+    def read_one(service):
+        try:
+            detail(client_for(configs[(service["project_id"], service["workspace_id"])]), service)
+        except ResError as error:
+            return error
+        return None
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(services)))) as pool:
+            return list(pool.map(read_one, services))
+    finally:
+        for client in opened:
+            client.close()

@@ -13,8 +13,8 @@ module: infer_service_info
 short_description: List Huawei Cloud RES inference services, filter them, and wait for a status
 version_added: 0.1.0
 description:
-  - Reads the inference services of a Huawei Cloud Recommender System (RES) project and workspace, normalized
-    for use in playbooks, and filters them by ID, name, status, type and sharing.
+  - Reads the inference services of one or more Huawei Cloud Recommender System (RES) projects and workspaces,
+    normalized for use in playbooks, and filters them by ID, name, status, type and sharing.
   - Can also read each matched service's details, apply a JMESPath query, and wait until the matched services
     reach a status.
   - The module only reads; it never reports a change.
@@ -31,6 +31,9 @@ options:
     description:
       - Poll until every matched service has a status in O(wait_status), and every service named by
         O(service_id) or by a O(name) without glob characters exists.
+      - With O(projects), every poll reads all the projects, and a named service may exist in any of them.
+        With O(fail_on_errors=true) a project that cannot be read ends the wait and fails the task; with
+        O(fail_on_errors=false) the wait goes on over the projects that can be read.
       - Fails after O(wait_timeout) seconds, naming each service that is not there yet and its last status.
     type: bool
     default: false
@@ -54,7 +57,11 @@ extends_documentation_fragment:
   - hwc.res.connection
   - hwc.res.service_filters
   - hwc.res.service_filters.output
+  - hwc.res.projects
   - ansible.builtin.action_common_attributes
+notes:
+  - With O(fail_on_errors=true), a failed task still returns RV(services), RV(summary) and RV(failed_projects)
+    of what could be read, so a C(rescue) or C(ignore_errors) task can use them.
 attributes:
   check_mode:
     support: full
@@ -139,14 +146,31 @@ EXAMPLES = r"""
     - name: Show them
       ansible.builtin.debug:
         var: endpoints.query_result
+
+- name: Read three projects at once, one of them in another region and workspace, and go on if one fails
+  hwc.res.infer_service_info:
+    projects:
+      - 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+      - 1b2c3d4e5f60718293a4b5c6d7e8f90a
+      - project_id: f9e8d7c6b5a4938271605f4e3d2c1b0a
+        region: cn-east-3
+        workspace_id: ws-2
+    fail_on_errors: false
+  register: estate
+
+- name: Report the services per project, and each project that could not be read
+  ansible.builtin.debug:
+    msg:
+      - "{{ estate.summary.by_project }}"
+      - "{{ estate.failed_projects | map(attribute='msg') }}"
 """
 
 RETURN = r"""
 services:
   description:
-    - The matched services, sorted as the API sent them. Every field the API sent is kept, including ones
-      this documentation does not list.
-  returned: success
+    - The matched services, project after project in the order of O(projects), each project's sorted as the API
+      sent them. Every field the API sent is kept, including ones this documentation does not list.
+  returned: success, and when a project or the details of a service could not be read
   type: list
   elements: dict
   contains:
@@ -237,7 +261,7 @@ services:
       returned: when O(details=true)
 summary:
   description: Counts over RV(services).
-  returned: success
+  returned: success, and when a project or the details of a service could not be read
   type: dict
   contains:
     total:
@@ -248,6 +272,39 @@ summary:
       description: Number of returned services in each status; a status with no service is absent.
       type: dict
       sample: {"running": 3, "stopped": 1}
+    by_project:
+      description:
+        - For each project that was read (by project ID), the same counts over its returned services,
+          C(total) and C(by_status). A project that could not be read is absent.
+      type: dict
+      sample: {"0a1b2c3d4e5f60718293a4b5c6d7e8f9": {"total": 4, "by_status": {"running": 3, "stopped": 1}}}
+failed_projects:
+  description:
+    - What could not be read, in the order of O(projects); empty when everything was read.
+    - One entry per project and workspace whose service list could not be read, and one per service whose
+      details (O(details=true)) could not be read.
+  returned: success, and when a project or the details of a service could not be read
+  type: list
+  elements: dict
+  contains:
+    project_id:
+      description: The project; V(null) when it was to be derived from the credentials and could not be.
+      type: str
+    workspace_id:
+      description: The workspace.
+      type: str
+    service_id:
+      description: The service whose details could not be read; V(null) when the service list could not be read.
+      type: str
+    msg:
+      description: What went wrong, naming the project, the workspace and (for details) the service.
+      type: str
+    status_code:
+      description: HTTP status of the failed request; V(null) when no HTTP answer came.
+      type: int
+    error_code:
+      description: Error code the API sent; V(null) when it sent none.
+      type: str
 query_result:
   description: The value of O(query) applied to RV(services).
   returned: when O(query) is given
@@ -272,17 +329,17 @@ request_id:
   type: str
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient, ResError
-from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, OUTPUT_OPTIONS, module_argument_spec
-from ansible_collections.hwc.res.plugins.module_utils._services import (
-    ServiceFilter,
-    pending_services,
-    run_query,
-    summarize,
+from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
+from ansible_collections.hwc.res.plugins.module_utils._options import (
+    FILTER_OPTIONS,
+    OUTPUT_OPTIONS,
+    PROJECTS_OPTIONS,
+    module_argument_spec,
 )
+from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
+from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
 
 MODULE_OPTIONS = {
     "service_id": {"type": "list", "elements": "str"},
@@ -293,23 +350,9 @@ MODULE_OPTIONS = {
 }
 
 
-def wait_for_services(client, service_filter, params):
-    """Poll until nothing is pending; the final poll's services are returned with its warnings."""
-    deadline = time.monotonic() + params["wait_timeout"]
-    while True:
-        services, warnings = client.find_services(service_filter)
-        pending = pending_services(services, service_filter, params["wait_status"])
-        if not pending:
-            return services, warnings
-        if time.monotonic() + params["wait_sleep"] > deadline:
-            raise ResError("Timed out after %d seconds waiting for status %s: %s." % (
-                params["wait_timeout"], " or ".join(params["wait_status"]), "; ".join(pending)))
-        time.sleep(params["wait_sleep"])
-
-
 def main():
     module = AnsibleModule(
-        argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, MODULE_OPTIONS),
+        argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, PROJECTS_OPTIONS, MODULE_OPTIONS),
         supports_check_mode=True,
     )
     params = module.params
@@ -317,21 +360,30 @@ def main():
         module.fail_json(msg="wait_timeout must be 0 or more and wait_sleep 1 or more, got %d and %d."
                          % (params["wait_timeout"], params["wait_sleep"]))
     service_filter = ServiceFilter.from_options(params.get, service_ids=params["service_id"])
+    fail_on_errors = params["fail_on_errors"]
     try:
-        with ResClient(ConnectionConfig(params)) as client:
-            if params["wait"]:
-                services, warnings = wait_for_services(client, service_filter, params)
-            else:
-                services, warnings = client.find_services(service_filter)
-            if params["details"]:
-                client.add_details(services)
-            result = {"changed": False, "services": services, "summary": summarize(services)}
-            if params["query"] is not None:
-                result["query_result"] = run_query(services, params["query"])
+        configs = project_configs(
+            lambda **target: ConnectionConfig(dict(params, **dict(
+                (key, value) for key, value in target.items() if value is not None))),
+            params["projects"], params["max_workers"])
+        projects = ProjectServices(configs, params["max_workers"])
+        if params["wait"]:
+            services = projects.wait(service_filter, params["wait_status"], params["wait_timeout"],
+                                     params["wait_sleep"], stop_on_errors=fail_on_errors)
+        else:
+            services = projects.read(service_filter)
+        if params["details"]:
+            services = projects.add_details(services)
+        result = dict(projects.result(services), changed=False)
+        failure, warnings = projects.outcome(fail_on_errors, several=bool(params["projects"]))
+        if params["query"] is not None and failure is None:
+            result["query_result"] = run_query(services, params["query"])
     except ResError as error:
         module.fail_json(**error.to_result())
     for warning in warnings:
         module.warn(warning)
+    if failure is not None:
+        module.fail_json(**dict(result, **failure.to_result()))
     module.exit_json(**result)
 
 

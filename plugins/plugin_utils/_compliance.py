@@ -16,8 +16,11 @@ parameter, so every outcome can be reproduced.
 Every rule the policy turns on gives each service one *check*: ``passed``,
 ``failed`` (with a sentence a person can act on) or ``skipped`` (the rule does
 not apply to that service, with the reason). A required name that matches no
-service of a project is one more failed check. The fact the role sets keeps
-only the failed checks (the violations); the JUnit report shows them all.
+service of a project is one more failed check. A project that could not be
+read (an entry of the module's ``failed_projects``) is one failed check of the
+rule ``readable``: nobody could check it, which is a finding, not a crash. The
+fact the role sets keeps only the failed checks (the violations); the JUnit
+report shows them all.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -49,6 +52,9 @@ POLICY_SPEC = {
 
 # Statuses RES documents, and those newer Huawei inference APIs add; anything else is probably a typo.
 KNOWN_STATUSES = DOCUMENTED_STATUSES + ("failed", "stopping", "deleting", "pending", "waiting")
+
+# Always checked: that each project could be read at all.
+READABLE = "readable"
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 SUITE_NAME = "infer_service_compliance"
@@ -202,6 +208,20 @@ def _validated_services(services):
     return services
 
 
+def _validated_failures(failed_projects):
+    if failed_projects is None:
+        return []
+    if not isinstance(failed_projects, (list, tuple)):
+        raise ResError("failed_projects must be the list that hwc.res.infer_service_info returns, not %s."
+                       % type(failed_projects).__name__)
+    for index, failure in enumerate(failed_projects):
+        if not isinstance(failure, dict) or not isinstance(failure.get("msg"), str) or not isinstance(
+                failure.get("project_id"), (str, type(None))):
+            raise ResError("failed_projects[%d] has no text msg and project_id; it must be an entry of the "
+                           "failed_projects that hwc.res.infer_service_info returns." % index)
+    return list(failed_projects)
+
+
 def _ordered_projects(records, project_ids):
     """``project_ids``, then the other projects of ``records`` (services or checks), each once; [None] if none."""
     projects = []
@@ -211,26 +231,34 @@ def _ordered_projects(records, project_ids):
     return projects or [None]
 
 
-def check_services(services, policy, now_ms, project_ids=None):
+def check_services(services, policy, now_ms, project_ids=None, failed_projects=None):
     """Every check of ``services`` against ``policy`` at ``now_ms`` (epoch milliseconds).
 
-    ``project_ids`` are the projects that were read: a required name must
-    match a service in each of them (and in each project a service comes
-    from). Checks are ordered by project, then service, then rule; the
-    required names a project lacks come after its services.
+    ``project_ids`` are the projects to check: a required name must match a
+    service in each of them (and in each project a service comes from).
+    ``failed_projects`` (as the module returns them) are reads that failed:
+    each is a failed ``readable`` check, and a project with one is not held
+    to the required names, which nobody could check. Checks are ordered by
+    project, then service, then rule; the required names a project lacks
+    come after its services.
     """
     services = _validated_services(services)
+    failures = _validated_failures(failed_projects)
     policy, _warnings = normalize_policy(policy)
     rules = enabled_rules(policy)
     checks = []
-    for project_id in _ordered_projects(services, project_ids):
+    for project_id in _ordered_projects(services + failures, project_ids):
+        unreadable = [failure for failure in failures if failure.get("project_id") == project_id]
+        for failure in unreadable:
+            checks.append({"project_id": project_id, "service_name": None, "service_id": failure.get("service_id"),
+                           "rule": READABLE, "outcome": FAILED, "detail": failure["msg"]})
         in_project = [service for service in services if service.get("project_id") == project_id]
         for service in in_project:
             for rule in rules:
                 outcome, reason = _CHECKS[rule](service, policy, now_ms)
                 checks.append(_check(project_id, service["service_name"], service.get("service_id"),
                                      rule, outcome, reason))
-        for pattern in policy["required_running"]:
+        for pattern in [] if unreadable else policy["required_running"]:
             if not any(fnmatchcase(service["service_name"], pattern) for service in in_project):
                 checks.append(_check(project_id, pattern, None, "required_running", FAILED,
                                      "no service matches this required name"))
@@ -243,9 +271,9 @@ def result_from_checks(checks, checked):
     return {"passed": not violations, "checked": checked, "violations": violations}
 
 
-def evaluate(services, policy, now_ms, project_ids=None):
+def evaluate(services, policy, now_ms, project_ids=None, failed_projects=None):
     """Check ``services`` against ``policy``; returns the role's fact (see result_from_checks)."""
-    return result_from_checks(check_services(services, policy, now_ms, project_ids), len(services))
+    return result_from_checks(check_services(services, policy, now_ms, project_ids, failed_projects), len(services))
 
 
 def _xml_text(value):
@@ -259,7 +287,8 @@ def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE
     """The checks as JUnit XML text: one test suite, one test case per check.
 
     A test case's classname is ``<project_id>.<service_name>`` (the required
-    name, for a name no service matches) and its name is the rule; a failed
+    name, for a name no service matches; the project alone, for a project that
+    could not be read) and its name is the rule; a failed
     check has a ``failure`` whose message is the violation sentence, a skipped
     one a ``skipped`` with the reason. The suite's properties record the
     projects (``project_ids`` and those of the checks) and ``policy``.
@@ -280,8 +309,8 @@ def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE
         for name, value in properties:
             ET.SubElement(element, "property", {"name": name, "value": _xml_text(value)})
     for check in checks:
-        classname = check["service_name"] if check["project_id"] is None else "%s.%s" % (
-            check["project_id"], check["service_name"])
+        classname = ".".join(part for part in (check["project_id"], check["service_name"]) if part is not None) \
+            or "(project of the connection)"
         case = ET.SubElement(suite, "testcase", {"classname": _xml_text(classname), "name": check["rule"],
                                                  "time": "0"})
         if check["outcome"] == FAILED:

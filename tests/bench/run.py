@@ -246,7 +246,80 @@ def case_many_projects(tmp_path, report, runs, count=8, latency=0.2):
     report.side(sides[1], sides[0], 1.5)
 
 
-CASES = ("module", "inventory", "projects")
+ROLE_PLAY = """- name: Compliance of the bench projects
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Check them
+      ansible.builtin.include_role:
+        name: hwc.res.infer_service_compliance
+      vars:
+        infer_service_compliance_project_ids: %s
+        infer_service_compliance_fail_on_violation: false
+"""
+
+
+def case_compliance_over_projects(tmp_path, report, runs, count=16, latency=0.2):
+    """4. The compliance role over ``count`` projects against one, ``latency`` seconds per request."""
+    data = many_projects_data(count)
+    ids = [p["id"] for p in data["projects"] if p["name"].startswith("cn-north-4_bench")]
+    with ResSimulator(data=data, latency=latency) as simulator:
+        ansible = Ansible(simulator, tmp_path)
+        sides = []
+        for label, projects in (("1 project", ids[:1]), ("%d projects" % count, ids)):
+            playbook = tmp_path / ("role_p%d.yml" % len(projects))
+            playbook.write_text(ROLE_PLAY % json.dumps(projects))
+            run = ansible.playbook(playbook)
+            checked = run.task("Check the services against the policy")["result"]["ansible_facts"][
+                "infer_service_compliance"]["checked"] if run.rc == 0 else None
+            expected = len(projects) * len(data["projects"][-1]["workspaces"]["0"])
+            if checked != expected:
+                raise SystemExit("bench: the role checked %s services for %s, expected %d\n%r" % (
+                    checked, label, expected, run))
+            sides.append(Side("role, %s, password auth" % label, ["ansible-playbook", str(playbook)],
+                              timing_env(ansible)))
+        interleave(sides, simulator, tmp_path, runs)
+    report.case("4. compliance role over %d projects vs 1, %.0f ms per request (%d runs)" % (
+        count, latency * 1000, runs))
+    report.side(sides[0])
+    report.side(sides[1], sides[0], 1.5)
+
+
+DETAILS_PLAY = """- name: Services of the bench workspace
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Read them
+      hwc.res.infer_service_info:
+        workspace_id: %s
+        details: %s
+      register: res
+"""
+
+
+def case_details(tmp_path, report, runs, services=20, latency=0.2):
+    """5. The module with details of ``services`` services against without, ``latency`` seconds per request."""
+    with ResSimulator(latency=latency) as simulator:
+        simulator.generate_services(PROJECT_ID, services, workspace_id=BENCH_WORKSPACE)
+        ansible = Ansible(simulator, tmp_path)
+        sides = []
+        for details in (False, True):
+            playbook = tmp_path / ("details_%s.yml" % str(details).lower())
+            playbook.write_text(DETAILS_PLAY % (BENCH_WORKSPACE, str(details).lower()))
+            run = ansible.playbook(playbook)
+            read = run.task("Read them")["result"].get("services", []) if run.rc == 0 else []
+            if len(read) != services or any(("access_address" in s) is not details for s in read):
+                raise SystemExit("bench: %s did not read %d services as asked\n%r" % (playbook.name, services, run))
+            sides.append(Side("module, %d services, details %s" % (services, "on" if details else "off"),
+                              ["ansible-playbook", str(playbook)], timing_env(ansible)))
+        interleave(sides, simulator, tmp_path, runs)
+    report.case("5. module with details of %d services vs without, %.0f ms per request (%d runs)" % (
+        services, latency * 1000, runs))
+    report.side(sides[0])
+    report.side(sides[1], sides[0], 2.0)
+
+
+CASES = ("module", "inventory", "projects", "compliance", "details")
 
 
 def main(argv=None):
@@ -271,6 +344,12 @@ def main(argv=None):
         if "projects" in cases:
             (scratch / "projects").mkdir()
             case_many_projects(scratch / "projects", report, args.runs)
+        if "compliance" in cases:
+            (scratch / "compliance").mkdir()
+            case_compliance_over_projects(scratch / "compliance", report, args.runs)
+        if "details" in cases:
+            (scratch / "details").mkdir()
+            case_details(scratch / "details", report, args.runs)
     report.print()
     return 1 if report.missed else 0
 

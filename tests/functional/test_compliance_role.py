@@ -239,23 +239,38 @@ def test_check_mode_checks_but_writes_no_report(ansible, tmp_path):
     assert not reports.exists()
 
 
-def test_an_api_failure_fails_the_role_before_any_report(ansible, simulator, tmp_path):
-    simulator.add_fault("list", "http_error", times=None, status=403)
-    run = ansible.playbook(ROLE_PLAY, extra_vars={"infer_service_compliance_report_dir": str(tmp_path),
-                                                  "infer_service_compliance_connection": {"retries": 0}})
+OTHER_DOMAIN_PROJECT_ID = "89769a7f350c47dfce0c12ec5b460a82"  # the demo user may not read it: IAM answers 401
+
+
+def test_a_project_that_cannot_be_read_is_a_readable_violation_in_the_fact_and_both_reports(
+        ansible, simulator, tmp_path):
+    run = ansible.playbook(ROLE_PLAY, extra_vars={
+        "infer_service_compliance_report_dir": str(tmp_path), "infer_service_compliance_forbidden_statuses": [],
+        "infer_service_compliance_required_running": ["res-rank-prod"],
+        "infer_service_compliance_project_ids": [PROJECT_ID, OTHER_DOMAIN_PROJECT_ID, PROD_PROJECT_ID]})
     assert run.rc == 2, run
-    failed = run.task("Read the services of each project")
-    assert failed["status"] == "failed"
-    assert failed["result"]["results"][0]["status_code"] == 403
-    assert list(tmp_path.glob("infer_service_compliance.*")) == []
+    assert run.task("Read the services of every project")["status"] == "ok"
+    assert simulator.counters["list"] == 2  # one task read the three projects
+    # The one violation: the unreadable project is not also said to lack res-rank-prod.
+    [violation] = fact(run)["violations"]
+    assert violation["rule"] == "readable" and violation["project_id"] == OTHER_DOMAIN_PROJECT_ID
+    assert violation["detail"].startswith("Could not read project %s, workspace 0: IAM " % OTHER_DOMAIN_PROJECT_ID)
+    report = json.loads((tmp_path / JSON_REPORT).read_text())
+    assert [(v["project_id"], v["rule"]) for v in report["violations"]] == [(OTHER_DOMAIN_PROJECT_ID, "readable")]
+    counts, cases = junit(tmp_path / JUNIT_REPORT)
+    assert [case for case in cases if case[2] == "failed"] == [
+        (OTHER_DOMAIN_PROJECT_ID, "readable", "failed", violation["detail"])]
+    assert run.task(FAIL_TASK)["result"]["msg"].startswith(
+        "1 violation of the inference service policy. In project %s: Could not read project" % OTHER_DOMAIN_PROJECT_ID)
 
 
 @pytest.mark.parametrize("kind, name, expected", [
     ("filter", "hwc.res.compliance_policy", {"_input"}),
-    ("filter", "hwc.res.compliance_result", {"_input", "policy", "now_ms", "project_ids"}),
-    ("filter", "hwc.res.compliance_junit", {"_input", "policy", "now_ms", "project_ids", "suite_name"}),
+    ("filter", "hwc.res.compliance_result", {"_input", "policy", "now_ms", "project_ids", "failed_projects"}),
+    ("filter", "hwc.res.compliance_junit", {"_input", "policy", "now_ms", "project_ids", "suite_name",
+                                            "failed_projects"}),
     ("role", "hwc.res.infer_service_compliance", {"infer_service_compliance_" + key for key in (
-        "connection", "project_ids", "required_running", "forbidden_statuses", "max_failure_rate", "min_invocations",
+        "connection", "project_ids", "max_workers", "required_running", "forbidden_statuses", "max_failure_rate", "min_invocations",
         "allow_shared", "max_deploying_minutes", "report_dir", "fail_on_violation")}),
 ])
 def test_ansible_doc_documents_the_filters_and_the_role(ansible, kind, name, expected):

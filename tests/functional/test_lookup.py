@@ -13,7 +13,7 @@ import pytest
 
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from harness import AUTH_METHODS, CREDENTIALS, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
+from harness import AUTH_METHODS, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
 
 INJECTED = "{{ lookup('pipe', 'id') }}"
 VAULT_PASSWORD = "functional-vault-password"
@@ -144,3 +144,46 @@ def test_failures_are_lookup_errors_with_clear_messages(ansible, simulator):
     assert "IAM POST /v3/auth/tokens failed with HTTP 401" in messages["Wrong password"]
     assert "query '[?' is not a valid JMESPath expression" in messages["Bad query"]
     assert "Traceback" not in run.output
+
+
+OTHER_DOMAIN_PROJECT_ID = "89769a7f350c47dfce0c12ec5b460a82"  # the demo user may not read it: IAM answers 401
+
+
+def test_projects_terms_details_and_partial_failure_both_ways(ansible, simulator):
+    simulator.latency = 0.3
+    run = ansible.playbook(task_play('''
+    - name: Several projects, a term found in two of them, details
+      ansible.builtin.set_fact:
+        found: "{{ query('hwc.res.infer_services', 'res-rank-prod', 'res-video-rank', details=true, max_workers=2,
+                         projects=['%(prod)s', {'project_id': '%(north)s', 'workspace_id': 'ws-2'}, '%(north)s',
+                                   {'project_id': '%(east)s', 'region': 'cn-east-3'}]) }}"
+
+    - name: Twice the same project
+      ansible.builtin.debug:
+        msg: "{{ query('hwc.res.infer_services', projects=['%(north)s', '%(north)s']) }}"
+      ignore_errors: true
+
+    - name: An unreadable project fails
+      ansible.builtin.debug:
+        msg: "{{ query('hwc.res.infer_services', projects=['%(north)s', '%(other)s']) }}"
+      ignore_errors: true
+
+    - name: An unreadable project warns
+      ansible.builtin.set_fact:
+        rest: "{{ query('hwc.res.infer_services', projects=['%(north)s', '%(other)s'], fail_on_errors=false,
+                        query='[].project_id') | unique }}"
+''' % {"prod": PROD_PROJECT_ID, "north": PROJECT_ID, "east": EAST_PROJECT_ID, "other": OTHER_DOMAIN_PROJECT_ID}))
+    assert run.rc == 0, run
+    found = fact(run, "Several projects, a term found in two of them, details", "found")
+    assert [(s["service_name"], s["project_id"]) for s in found] == [
+        ("res-rank-prod", PROD_PROJECT_ID), ("res-rank-prod", PROJECT_ID), ("res-video-rank", EAST_PROJECT_ID)]
+    assert all(s["access_address"] for s in found)
+    assert simulator.max_in_flight == 2  # four projects, then three details, two at a time
+    twice = run.task("Twice the same project")
+    assert twice["status"] == "failed"
+    assert "projects[1] repeats project %s, workspace 0 of projects[0]." % PROJECT_ID in twice["result"]["msg"]
+    failed = run.task("An unreadable project fails")
+    assert failed["status"] == "failed"
+    assert "Could not read project %s, workspace 0: IAM " % OTHER_DOMAIN_PROJECT_ID in failed["result"]["msg"]
+    assert fact(run, "An unreadable project warns", "rest") == [PROJECT_ID]
+    assert "[WARNING]: Could not read project %s, workspace 0: IAM " % OTHER_DOMAIN_PROJECT_ID in run.output

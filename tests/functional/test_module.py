@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from harness import AUTH_METHODS, CREDENTIALS, PROJECT_ID, SAMPLE, task_play
+from harness import AUTH_METHODS, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
 
 SAMPLE_SERVICES = next(p for p in SAMPLE["projects"] if p["id"] == PROJECT_ID)["workspaces"]["0"]
 SERVICE_ID = dict((s["service_name"], s["service_id"]) for s in SAMPLE_SERVICES)
@@ -75,7 +75,8 @@ def test_filters_details_and_query(ansible, simulator):
     assert run.rc == 0, run
     by_glob = run.task("Glob and status")["result"]
     assert sorted(s["service_name"] for s in by_glob["services"]) == ["res-rank-canary", "res-rank-prod"]
-    assert by_glob["summary"] == {"total": 2, "by_status": {"running": 2}}
+    assert by_glob["summary"] == {"total": 2, "by_status": {"running": 2},
+                                  "by_project": {PROJECT_ID: {"total": 2, "by_status": {"running": 2}}}}
     by_id = run.task("By ID, shared flag and type")["result"]["services"]
     assert sorted(s["service_name"] for s in by_id) == sorted(
         s["service_name"] for s in SAMPLE_SERVICES
@@ -193,3 +194,143 @@ def test_no_credentials_at_all(ansible):
     run = ansible.playbook(task_play("    - name: Bad\n      hwc.res.infer_service_info:\n"), auth=None)
     assert run.rc != 0
     assert run.task("Bad")["result"]["msg"].startswith("No credentials were given.")
+
+
+# -- several projects ----------------------------------------------------------------------------------------------
+
+OTHER_DOMAIN_PROJECT_ID = "89769a7f350c47dfce0c12ec5b460a82"  # the demo user may not read it: IAM answers 401
+
+
+def test_projects_ids_and_dicts_in_order_with_counts_per_project(ansible, simulator):
+    run = ansible.playbook(task_play('''
+    - name: Three projects, one in another workspace, one in another region
+      hwc.res.infer_service_info:
+        projects:
+          - %s
+          - project_id: %s
+            workspace_id: ws-2
+          - project_id: %s
+            region: cn-east-3
+        status: [running, stopped, deploying]
+      register: res
+
+    - name: A project and workspace listed twice
+      hwc.res.infer_service_info:
+        projects: [%s, {project_id: %s, workspace_id: "0"}]
+      ignore_errors: true
+''' % (PROD_PROJECT_ID, PROJECT_ID, EAST_PROJECT_ID, PROJECT_ID, PROJECT_ID)))
+    assert run.rc == 0, run
+    result = run.task("Three projects, one in another workspace, one in another region")["result"]
+    assert [(s["project_id"], s["workspace_id"], s["service_name"]) for s in result["services"]] == [
+        (PROD_PROJECT_ID, "0", "res-rank-prod"), (PROD_PROJECT_ID, "0", "res-model-vpc2"),
+        (PROJECT_ID, "ws-2", "res-news-feed"), (PROJECT_ID, "ws-2", "res-search-rerank"),
+        (EAST_PROJECT_ID, "0", "res-video-rank"), (EAST_PROJECT_ID, "0", "res-coldstart"),
+        (EAST_PROJECT_ID, "0", "res-video-rank-old")]
+    assert result["summary"] == {"total": 7, "by_status": {"running": 3, "stopped": 3, "deploying": 1}, "by_project": {
+        PROD_PROJECT_ID: {"total": 2, "by_status": {"running": 1, "stopped": 1}},
+        PROJECT_ID: {"total": 2, "by_status": {"running": 1, "stopped": 1}},
+        EAST_PROJECT_ID: {"total": 3, "by_status": {"running": 1, "deploying": 1, "stopped": 1}}}}
+    assert result["failed_projects"] == []
+    assert simulator.counters["token"] == 3 and simulator.counters["list"] == 3
+    twice = run.task("A project and workspace listed twice")
+    assert twice["status"] == "failed"
+    assert "projects[1] repeats project %s, workspace 0 of projects[0]." % PROJECT_ID in twice["result"]["msg"]
+
+
+PARTLY_READABLE = task_play('''
+    - name: Read
+      hwc.res.infer_service_info:
+        projects: [%s, %s, %s]
+        fail_on_errors: %%s
+      register: res
+      ignore_errors: true
+''' % (PROJECT_ID, OTHER_DOMAIN_PROJECT_ID, EAST_PROJECT_ID))
+
+
+@pytest.mark.parametrize("fail_on_errors", [True, False])
+def test_a_project_that_cannot_be_read_fails_or_warns_and_the_others_are_returned(ansible, fail_on_errors):
+    run = ansible.playbook(PARTLY_READABLE % fail_on_errors)
+    assert run.rc == 0, run
+    result = run.task("Read")["result"]
+    assert run.task("Read")["status"] == ("failed" if fail_on_errors else "ok")
+    assert [s["project_id"] for s in result["services"]] == [PROJECT_ID] * 6 + [EAST_PROJECT_ID] * 3
+    assert sorted(result["summary"]["by_project"]) == sorted([PROJECT_ID, EAST_PROJECT_ID])
+    [failure] = result["failed_projects"]
+    assert (failure["project_id"], failure["workspace_id"], failure["status_code"]) == (
+        OTHER_DOMAIN_PROJECT_ID, "0", 401)
+    assert failure["msg"].startswith("Could not read project %s, workspace 0: IAM " % OTHER_DOMAIN_PROJECT_ID)
+    if fail_on_errors:
+        assert result["msg"] == failure["msg"]
+    else:
+        assert result["warnings"] == [failure["msg"] + " Its services are left out."]
+
+
+def test_details_are_read_concurrently_keeping_the_order(ansible, simulator):
+    simulator.latency = 0.3
+    run = ansible.playbook(task_play('''
+    - name: Without details
+      hwc.res.infer_service_info:
+        projects: [%s, %s]
+      register: plain
+
+    - name: With details
+      hwc.res.infer_service_info:
+        projects: [%s, %s]
+        details: true
+        max_workers: 3
+      register: detailed
+''' % ((PROJECT_ID, PROD_PROJECT_ID) * 2)))
+    assert run.rc == 0, run
+    plain = run.task("Without details")["result"]["services"]
+    detailed = run.task("With details")["result"]["services"]
+    assert [s["service_id"] for s in detailed] == [s["service_id"] for s in plain] and len(plain) == 9
+    assert all(s["access_address"].startswith("https://") for s in detailed)
+    assert simulator.counters["details"] == 9
+    # Nine details requests of 0.3 s, three at a time: they overlapped, and never more than three did.
+    assert simulator.max_in_flight == 3
+
+
+def test_a_service_whose_details_fail_is_left_out_and_reported(ansible, simulator):
+    simulator.add_fault("details", "http_error", status=404, error_code="res.4721", error_msg="service is not exist.")
+    run = ansible.playbook(task_play('''
+    - name: Details
+      hwc.res.infer_service_info:
+        name: res-rank-prod
+        projects: [%s, %s]
+        details: true
+        max_workers: 1
+        fail_on_errors: false
+      register: res
+''' % (PROJECT_ID, PROD_PROJECT_ID)))
+    assert run.rc == 0, run
+    result = run.task("Details")["result"]
+    assert [s["project_id"] for s in result["services"]] == [PROD_PROJECT_ID]
+    [failure] = result["failed_projects"]
+    assert (failure["project_id"], failure["status_code"], failure["error_code"]) == (PROJECT_ID, 404, "res.4721")
+    assert failure["service_id"] == SERVICE_ID["res-rank-prod"]
+    assert result["summary"]["by_project"] == {PROJECT_ID: {"total": 0, "by_status": {}},
+                                               PROD_PROJECT_ID: {"total": 1, "by_status": {"running": 1}}}
+
+
+def test_wait_covers_every_listed_project(ansible, simulator):
+    simulator.set_status(PROD_PROJECT_ID, "%s" % next(
+        s["service_id"] for p in SAMPLE["projects"] if p["id"] == PROD_PROJECT_ID
+        for s in p["workspaces"]["ws-prod-a"] if s["service_name"] == "res-home-feed-ab"), "running",
+        after_list_requests=2)
+    run = ansible.playbook(task_play('''
+    - name: Wait
+      hwc.res.infer_service_info:
+        projects: [%s, {project_id: %s, workspace_id: ws-prod-a}]
+        name: [res-rank-*, res-home-feed*]
+        wait: true
+        wait_sleep: 1
+        wait_timeout: 60
+      register: res
+''' % (PROJECT_ID, PROD_PROJECT_ID)))
+    assert run.rc == 0, run
+    services = run.task("Wait")["result"]["services"]
+    assert [(s["service_name"], s["status"]) for s in services] == [
+        ("res-rank-prod", "running"), ("res-rank-canary", "running"),
+        ("res-home-feed", "running"), ("res-home-feed-ab", "running")]
+    # Every poll read both projects; the one in ws-prod-a was pending until its third list.
+    assert simulator.counters["list"] == 6

@@ -34,6 +34,7 @@ import threading
 import time
 import traceback
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -190,6 +191,7 @@ class ResSimulator:
         self._faults = []
         self._pending = []  # [project_id, list requests still to serve, action] for delayed changes
         self._counters = dict.fromkeys(ENDPOINTS, 0)
+        self._in_flight = self._max_in_flight = 0
         self.faults_served = 0
         self._load(SAMPLE_DATA if data is None else data)
 
@@ -288,7 +290,25 @@ class ResSimulator:
     def reset_counters(self):
         with self._lock:
             self._counters = dict.fromkeys(ENDPOINTS, 0)
+            self._max_in_flight = self._in_flight
             self.faults_served = 0
+
+    @property
+    def max_in_flight(self):
+        """The most API requests being served at the same time (latency included) since the last reset."""
+        with self._lock:
+            return self._max_in_flight
+
+    @contextmanager
+    def _serving(self):
+        with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     def add_fault(self, endpoint, kind, times=1, **params):
         """Answer the next ``times`` requests to ``endpoint`` (None: all of them) with a fault of ``kind``."""
@@ -638,14 +658,15 @@ class _Handler(BaseHTTPRequestHandler):
             raise gateway_error(404, GATEWAY_ERRORS[404][1], "APIGW.0101")
         with self.sim._lock:
             self.sim._counters[endpoint] += 1
-        if self.sim.latency > 0:
-            time.sleep(self.sim.latency)
-        fault = self.sim._take_fault(endpoint)
-        if fault is not None:
-            reply = self._fault_reply(fault)
-            if reply is not None:
-                return reply
-        return getattr(self, "_do_" + endpoint)(*args)
+        with self.sim._serving():
+            if self.sim.latency > 0:
+                time.sleep(self.sim.latency)
+            fault = self.sim._take_fault(endpoint)
+            if fault is not None:
+                reply = self._fault_reply(fault)
+                if reply is not None:
+                    return reply
+            return getattr(self, "_do_" + endpoint)(*args)
 
     def _query(self, name, default=None):
         values = [v for k, v in self.query_pairs if k == name]
@@ -787,6 +808,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ValueError("the body must be a JSON object")
             if route == ("GET", "/_sim/counters"):
                 return HttpReply(200, sim.counters)
+            if route == ("GET", "/_sim/concurrency"):
+                return HttpReply(200, {"max_in_flight": sim.max_in_flight})
             if route == ("GET", "/_sim/faults"):
                 return HttpReply(200, {"faults": sim.faults, "faults_served": sim.faults_served})
             if route == ("POST", "/_sim/reset"):

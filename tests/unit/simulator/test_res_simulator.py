@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -359,6 +360,18 @@ def test_latency_fault_and_latency_setting(sim):
     started = time.monotonic()
     issue_token(sim)
     assert time.monotonic() - started >= 0.3
+
+
+def test_max_in_flight_counts_overlapping_requests_and_resets(sim):
+    sim.latency = 0.3
+    token_get(list_url(sim))
+    assert sim.max_in_flight == 1
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert [answer.status_code for answer in pool.map(lambda _: token_get(list_url(sim)), range(3))] == [200] * 3
+    assert sim.max_in_flight == 3
+    assert requests.get(sim.url + "/_sim/concurrency", timeout=5).json() == {"max_in_flight": 3}
+    sim.reset_counters()
+    assert sim.max_in_flight == 0
 
 
 def test_broken_json_not_success_and_missing_services(sim):

@@ -7,11 +7,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
 import yaml
 
 from ansible_collections.hwc.res.plugins.doc_fragments.connection import ModuleDocFragment as Connection
+from ansible_collections.hwc.res.plugins.doc_fragments.projects import ModuleDocFragment as Projects
 from ansible_collections.hwc.res.plugins.doc_fragments.service_filters import ModuleDocFragment as Filters
-from ansible_collections.hwc.res.plugins.module_utils._options import CONNECTION_OPTIONS, FILTER_OPTIONS, OUTPUT_OPTIONS
+from ansible_collections.hwc.res.plugins.inventory import infer_services as inventory_plugin
+from ansible_collections.hwc.res.plugins.lookup import infer_services as lookup_plugin
+from ansible_collections.hwc.res.plugins.module_utils._options import (
+    CONNECTION_OPTIONS,
+    FILTER_OPTIONS,
+    OUTPUT_OPTIONS,
+    PROJECTS_OPTIONS,
+)
 from ansible_collections.hwc.res.plugins.modules import infer_service_info
 
 
@@ -55,10 +64,21 @@ def test_output_fragment_matches_the_output_spec():
     _assert_same(OUTPUT_OPTIONS, _options(Filters.OUTPUT))
 
 
+def test_projects_fragment_matches_the_projects_spec():
+    _assert_same(PROJECTS_OPTIONS, _options(Projects.DOCUMENTATION))
+
+
 def test_module_declares_no_shared_option_of_its_own():
     """The module adds only its own options; the shared ones come from _options.py alone."""
-    shared = set(CONNECTION_OPTIONS) | set(FILTER_OPTIONS) | set(OUTPUT_OPTIONS)
+    shared = set(CONNECTION_OPTIONS) | set(FILTER_OPTIONS) | set(OUTPUT_OPTIONS) | set(PROJECTS_OPTIONS)
     assert not shared & set(infer_service_info.MODULE_OPTIONS)
+
+
+@pytest.mark.parametrize("plugin", [infer_service_info, lookup_plugin, inventory_plugin])
+def test_every_entry_point_documents_projects_through_the_one_fragment(plugin):
+    documentation = yaml.safe_load(plugin.DOCUMENTATION)
+    assert "hwc.res.projects" in documentation["extends_documentation_fragment"]
+    assert not set(PROJECTS_OPTIONS) & set(documentation["options"])
 
 
 def test_secrets_are_no_log():

@@ -70,7 +70,8 @@ def test_lists_filters_and_summarizes(connection):
     assert result["changed"] is False
     assert sorted(s["service_name"] for s in result["services"]) == [
         "res-rank-canary", "res-rank-prod", "res-recall-v1"]
-    assert result["summary"] == {"total": 3, "by_status": {"running": 2, "stopped": 1}}
+    assert result["summary"] == {"total": 3, "by_status": {"running": 2, "stopped": 1},
+                                 "by_project": {PROJECT_ID: {"total": 3, "by_status": {"running": 2, "stopped": 1}}}}
     assert "query_result" not in result
 
 

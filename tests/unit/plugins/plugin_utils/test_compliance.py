@@ -213,6 +213,32 @@ def test_projects_of_services_are_checked_after_the_given_ones_in_order():
     assert [v["project_id"] for v in evaluate(services, {}, NOW, project_ids=["p1"])["violations"]] == ["p1", "p9"]
 
 
+UNREADABLE = {"project_id": EAST, "workspace_id": "0", "service_id": None, "status_code": 403,
+              "error_code": "res.2301", "msg": "Could not read project %s, workspace 0: HTTP 403." % EAST}
+
+
+def test_a_project_that_could_not_be_read_is_a_readable_violation_not_held_to_required_names():
+    result = evaluate([service("res-a")], {"required_running": ["res-a"]}, NOW, [NORTH, EAST], [UNREADABLE])
+    assert result["passed"] is False and result["checked"] == 1
+    assert result["violations"] == [{"project_id": EAST, "service_name": None, "service_id": None,
+                                     "rule": "readable", "detail": UNREADABLE["msg"]}]
+
+
+def test_the_unreadable_project_of_the_connection_is_reported_too():
+    failure = dict(UNREADABLE, project_id=None)
+    assert [(v["project_id"], v["rule"]) for v in evaluate([], {}, NOW, None, [failure])["violations"]] == [
+        (None, "readable")]
+
+
+@pytest.mark.parametrize("failed_projects, message", [
+    ("oops", "failed_projects must be the list that hwc.res.infer_service_info returns, not str."),
+    ([{"project_id": EAST}], "failed_projects[0] has no text msg and project_id"),
+])
+def test_failed_projects_must_be_what_the_module_returns(failed_projects, message):
+    with pytest.raises(ResError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        check_services([], {}, NOW, None, failed_projects)
+
+
 def test_forbidden_statuses_match_exactly():
     services = [service("a", status="concerning"), service("b", status="Concerning"), service("c", status="failed")]
     assert violations(services, {"forbidden_statuses": ["concerning", "failed"]}) == [
@@ -328,6 +354,16 @@ def test_junit_records_the_projects_and_the_policy():
         "project_ids": "p1,p2", "policy.allow_shared": "true", "policy.forbidden_statuses": "concerning",
         "policy.max_deploying_minutes": "", "policy.max_failure_rate": "0.05", "policy.min_invocations": "100",
         "policy.required_running": ""}
+
+
+def test_junit_has_one_failing_readable_case_per_unreadable_project():
+    other = dict(UNREADABLE, project_id="f" * 32, msg="Could not read project fff.")
+    root = ET.fromstring(junit_report(check_services([service()], {}, NOW, [NORTH, EAST], [UNREADABLE, other]),
+                                      NOW).encode("utf-8"))
+    readable = [case for case in root.iter("testcase") if case.get("name") == "readable"]
+    assert [case.get("classname") for case in readable] == [EAST, "f" * 32]
+    assert [case.find("failure").get("message") for case in readable] == [UNREADABLE["msg"], other["msg"]]
+    assert root.get("failures") == "2"
 
 
 def test_junit_of_nothing_is_still_junit():

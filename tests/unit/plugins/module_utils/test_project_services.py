@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The services of several projects as one answer: order, counts per project, failures, concurrent details."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
+from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
+from ansible_collections.hwc.res.plugins.module_utils._projects import ProjectRead, project_configs
+
+P1, P2, P3 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614", "d6fbd8036f5b8b53ef1cd25fabea478f"
+DENIED = ResError("RES GET /v1/x/infer-services failed with HTTP 403: res.2301: no.", status_code=403,
+                  error_code="res.2301", error_msg="no")
+
+
+def service(name, project_id, status="running"):
+    return {"service_name": name, "service_id": name + "-id", "status": status, "project_id": project_id,
+            "workspace_id": "0"}
+
+
+def answered(*reads):
+    """ProjectServices whose last read gave ``reads``: (project_id, services or a ResError)."""
+    projects = ProjectServices([], max_workers=1)
+    projects._reads = [ProjectRead(ConnectionConfig({"auth_token": "t", "project_id": project_id}), project_id,
+                                   None if isinstance(got, ResError) else got,
+                                   [] if isinstance(got, ResError) else ["odd %s" % project_id],
+                                   got if isinstance(got, ResError) else None)
+                       for project_id, got in reads]
+    return projects
+
+
+def test_summary_counts_each_project_read_and_leaves_out_the_failed_ones():
+    services = [service("a", P1), service("b", P1, "stopped"), service("c", P3)]
+    projects = answered((P1, services[:2]), (P2, DENIED), (P3, services[2:]))
+    assert projects.summary(services) == {
+        "total": 3, "by_status": {"running": 2, "stopped": 1},
+        "by_project": {P1: {"total": 2, "by_status": {"running": 1, "stopped": 1}},
+                       P3: {"total": 1, "by_status": {"running": 1}}}}
+
+
+def test_a_failed_project_is_a_failed_projects_entry_and_fails_naming_it():
+    projects = answered((P1, [service("a", P1)]), (P2, DENIED))
+    assert projects.failed_projects() == [{
+        "project_id": P2, "workspace_id": "0", "service_id": None, "status_code": 403, "error_code": "res.2301",
+        "msg": "Could not read project %s, workspace 0: %s" % (P2, DENIED.message)}]
+    failure, warnings = projects.outcome(fail_on_errors=True, several=True)
+    assert failure.message == "Could not read project %s, workspace 0: %s" % (P2, DENIED.message)
+    assert (failure.status_code, failure.error_code) == (403, "res.2301")
+    assert warnings == ["odd %s" % P1]
+
+
+def test_without_fail_on_errors_each_failure_is_one_warning():
+    projects = answered((P1, DENIED), (P2, DENIED), (P3, []))
+    failure, warnings = projects.outcome(fail_on_errors=False, several=True)
+    assert failure is None
+    assert warnings == ["odd %s" % P3] + ["Could not read project %s, workspace 0: %s Its services are left out." % (
+        project, DENIED.message) for project in (P1, P2)]
+
+
+def test_several_failures_fail_with_one_line_each():
+    failure, _warnings = answered((P1, DENIED), (P2, DENIED)).outcome(fail_on_errors=True, several=True)
+    assert failure.message.splitlines() == ["Could not read project %s, workspace 0: %s" % (project, DENIED.message)
+                                            for project in (P1, P2)]
+    assert failure.status_code is None
+
+
+def test_the_project_of_the_connection_fails_with_the_error_itself():
+    failure, _warnings = answered((P1, DENIED)).outcome(fail_on_errors=True, several=False)
+    assert failure.message == DENIED.message
+
+
+def test_max_workers_below_one_is_refused_before_any_config():
+    with pytest.raises(ResError, match="max_workers must be at least 1, got 0."):
+        project_configs(lambda **overrides: pytest.fail("no config may be built"), [P1], 0)
+
+
+@pytest.fixture
+def configs(sim):
+    options = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain",
+               "endpoint": sim.url, "identity_endpoint": sim.url + "/v3", "project_id": P1}
+    return lambda projects: project_configs(lambda **target: ConnectionConfig(dict(options, **dict(
+        (key, value) for key, value in target.items() if value is not None))), projects, 8)
+
+
+@pytest.mark.parametrize("max_workers", [1, 3])
+def test_details_are_read_concurrently_at_most_max_workers_at_a_time_in_order(sim, configs, max_workers):
+    projects = ProjectServices(configs([P1, P2]), max_workers)
+    services = projects.read()
+    sim.latency = 0.2
+    sim.reset_counters()
+    detailed = projects.add_details(services)
+    assert [s["service_id"] for s in detailed] == [s["service_id"] for s in services]
+    assert all("access_address" in s and "flows" in s for s in detailed)
+    assert sim.counters["details"] == len(services) > max_workers
+    assert sim.counters["token"] == 0  # the tokens of the project reads are reused
+    assert sim.max_in_flight == max_workers
+
+
+def test_a_service_whose_details_fail_is_left_out_and_reported(sim, configs):
+    projects = ProjectServices(configs([P1]), 4)
+    services = projects.read()
+    sim.add_fault("details", "http_error", status=404, error_code="res.4721", error_msg="service is not exist.")
+    detailed = projects.add_details(services)
+    assert len(detailed) == len(services) - 1
+    [failure] = projects.failed_projects()
+    assert failure["service_id"] in [s["service_id"] for s in services]
+    assert failure["service_id"] not in [s["service_id"] for s in detailed]
+    assert (failure["project_id"], failure["status_code"], failure["error_code"]) == (P1, 404, "res.4721")
+    assert failure["msg"].startswith("Could not read the details of service ")
