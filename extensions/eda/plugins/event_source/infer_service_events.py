@@ -104,11 +104,13 @@ options:
   validate_certs:
     description:
       - Whether to verify the endpoints' TLS certificates; see O(hwc.res.infer_service_info#module:validate_certs).
+      - If not set, the value of the E(HW_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
     description:
       - PEM bundle of CA certificates; see O(hwc.res.infer_service_info#module:ca_path).
+      - If not set, the value of the E(HW_CA_PATH) environment variable is used.
     type: path
   timeout:
     description:

@@ -184,10 +184,10 @@ def test_an_empty_hw_variable_counts_as_unset(simulator, monkeypatch, load_plugi
                             HW_VALIDATE_CERTS="", HW_CA_PATH="", HW_ACCESS_KEY="", HW_AUTH_TOKEN="").items():
         monkeypatch.setenv(name, value)
     assert len(load_plugin(lookup_loader).run(["res-rank-prod"], variables={}, **given)) == 1
-    [config] = configs
     # What the lookup is given stands; the empty variables are as if not set.
     expected = (False, "/etc/pki/res.pem") if given else (True, None)
-    assert (config.validate_certs, config.ca_path, config.auth_method) == expected + ("password",)
+    assert configs and all((config.validate_certs, config.ca_path, config.auth_method) == expected + ("password",)
+                           for config in configs)
 
 
 def test_hw_validate_certs_and_ca_path_are_read(simulator, monkeypatch, load_plugin, configs):
