@@ -36,8 +36,8 @@ CONNECTION_OPTIONS = {
     "user": {"type": "str", "env": ["HW_USER_NAME"]},
     "password": {"type": "str", "env": ["HW_USER_PASSWORD"], "no_log": True},
     "domain": {"type": "str", "env": ["HW_DOMAIN_NAME"]},
-    "validate_certs": {"type": "bool", "default": True},
-    "ca_path": {"type": "path"},
+    "validate_certs": {"type": "bool", "default": True, "env": ["HW_VALIDATE_CERTS"]},
+    "ca_path": {"type": "path", "env": ["HW_CA_PATH"]},
     "timeout": {"type": "int", "default": 30},
     "retries": {"type": "int", "default": 3},
 }

@@ -31,7 +31,8 @@ options:
     description:
       - Poll until every matched service has a status in O(wait_status), and every service named by
         O(service_id) or by a O(name) without glob characters exists.
-      - Fails after O(wait_timeout) seconds, naming each service that is not there yet and its last status.
+      - Fails after O(wait_timeout) seconds, naming each service that is not there yet and its last status;
+        the failure still returns RV(services) and RV(summary) of the last poll.
     type: bool
     default: false
   wait_status:
@@ -42,12 +43,13 @@ options:
     default: [running]
   wait_timeout:
     description:
-      - How many seconds to wait at most.
+      - How many seconds to wait at most, from 0 to 86400 (a day). A poll still under way when the time is up
+        is cut short, so the task ends at most a few seconds later.
     type: int
     default: 300
   wait_sleep:
     description:
-      - Seconds between two polls.
+      - Seconds between two polls, from 1 to 3600.
     type: int
     default: 5
 extends_documentation_fragment:
@@ -146,7 +148,7 @@ services:
   description:
     - The matched services, sorted as the API sent them. Every field the API sent is kept, including ones
       this documentation does not list.
-  returned: success
+  returned: success, and on a O(wait) timeout (the last poll's services)
   type: list
   elements: dict
   contains:
@@ -237,7 +239,7 @@ services:
       returned: when O(details=true)
 summary:
   description: Counts over RV(services).
-  returned: success
+  returned: success, and on a O(wait) timeout
   type: dict
   contains:
     total:
@@ -258,12 +260,23 @@ status_code:
   type: int
   sample: 401
 error_code:
-  description: Error code the API sent, such as V(res.2301) or V(APIGW.0301).
+  description:
+    - Error code the API sent, such as V(res.2301) or V(APIGW.0301).
+    - Read as Huawei Cloud's SDK reads it, from C(error_code), C(errorCode) or C(code), at the top of the body
+      or in a nested object such as IAM's C(error).
   returned: on failure, when the API sent one
   type: str
   sample: APIGW.0301
 error_msg:
-  description: Error text the API sent.
+  description:
+    - Error text the API sent, from C(error_msg), C(errorMsg) or C(message), like RV(error_code).
+    - Secrets the API echoed are replaced with C(<redacted>).
+  returned: on failure, when the API sent one
+  type: str
+encoded_authorization_message:
+  description:
+    - IAM's encoded reason for a denied request; decode it with IAM's decode-authorization API to learn which
+      permission is missing.
   returned: on failure, when the API sent one
   type: str
 request_id:
@@ -274,8 +287,14 @@ request_id:
 
 import time
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient, ResError
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.hwc.res.plugins.module_utils._client import (
+    REQUESTS_IMPORT_ERROR,
+    ConnectionConfig,
+    ResClient,
+    ResError,
+)
+from ansible_collections.hwc.res.plugins.module_utils._config import whole_number
 from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, OUTPUT_OPTIONS, module_argument_spec
 from ansible_collections.hwc.res.plugins.module_utils._services import (
     ServiceFilter,
@@ -283,6 +302,7 @@ from ansible_collections.hwc.res.plugins.module_utils._services import (
     run_query,
     summarize,
 )
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 
 MODULE_OPTIONS = {
     "service_id": {"type": "list", "elements": "str"},
@@ -293,18 +313,43 @@ MODULE_OPTIONS = {
 }
 
 
+# Ranges of the wait options: beyond them a value is a typo, and time.sleep() overflows.
+WAIT_RANGES = {"wait_timeout": (0, 86400), "wait_sleep": (1, 3600)}
+
+
+class WaitTimeout(ResError):
+    """The wait ran out of time; ``services`` are those of the last complete poll."""
+
+    def __init__(self, message, services):
+        super(WaitTimeout, self).__init__(message)
+        self.services = services
+
+
 def wait_for_services(client, service_filter, params):
-    """Poll until nothing is pending; the final poll's services are returned with its warnings."""
+    """Poll until nothing is pending; the final poll's services are returned with its warnings.
+
+    The first poll always completes (within its request timeouts); the deadline is then passed down
+    to the client, so a later poll still under way when time is up is cut short.
+    """
     deadline = time.monotonic() + params["wait_timeout"]
+    services = None
     while True:
-        services, warnings = client.find_services(service_filter)
+        try:
+            services, warnings = client.find_services(service_filter)
+        except ResError:
+            if services is None or time.monotonic() < deadline:
+                raise
+            break
+        client.set_deadline(deadline)
         pending = pending_services(services, service_filter, params["wait_status"])
         if not pending:
+            client.set_deadline(None)  # the details, if asked for, are no part of the wait
             return services, warnings
         if time.monotonic() + params["wait_sleep"] > deadline:
-            raise ResError("Timed out after %d seconds waiting for status %s: %s." % (
-                params["wait_timeout"], " or ".join(params["wait_status"]), "; ".join(pending)))
+            break
         time.sleep(params["wait_sleep"])
+    raise WaitTimeout("Timed out after %d seconds waiting for status %s: %s." % (
+        params["wait_timeout"], " or ".join(params["wait_status"]), printable("; ".join(pending))), services)
 
 
 def main():
@@ -312,12 +357,13 @@ def main():
         argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, MODULE_OPTIONS),
         supports_check_mode=True,
     )
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    if params["wait_timeout"] < 0 or params["wait_sleep"] < 1:
-        module.fail_json(msg="wait_timeout must be 0 or more and wait_sleep 1 or more, got %d and %d."
-                         % (params["wait_timeout"], params["wait_sleep"]))
     service_filter = ServiceFilter.from_options(params.get, service_ids=params["service_id"])
     try:
+        for name, (minimum, maximum) in WAIT_RANGES.items():
+            whole_number(name, params[name], minimum, maximum)
         with ResClient(ConnectionConfig(params)) as client:
             if params["wait"]:
                 services, warnings = wait_for_services(client, service_filter, params)
@@ -328,6 +374,8 @@ def main():
             result = {"changed": False, "services": services, "summary": summarize(services)}
             if params["query"] is not None:
                 result["query_result"] = run_query(services, params["query"])
+    except WaitTimeout as error:
+        module.fail_json(services=error.services, summary=summarize(error.services), **error.to_result())
     except ResError as error:
         module.fail_json(**error.to_result())
     for warning in warnings:

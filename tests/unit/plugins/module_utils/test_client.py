@@ -273,7 +273,7 @@ def test_workspace_selects_other_services(sim):
     ({"auth_token": "S3CRET-TK"}, "project_id (HW_PROJECT_ID) is required with auth_token"),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "ftp://x"}, "endpoint must be an http:// or https:// URL"),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "https://x?a=1"}, "must not carry a query"),
-    ({"auth_token": "S3CRET-TK", "project_id": "p", "timeout": 0}, "timeout must be at least 1"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "timeout": 0}, "timeout must be from 1 to 3600, got 0."),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "retries": "many"}, "retries must be a whole number"),
 ])
 def test_configuration_errors_say_what_to_fix(options, message):
