@@ -138,6 +138,12 @@ class ConnectionConfig:
 _USERINFO = re.compile(r"^([^/?#]*//)?[^/?#@]*@")
 
 
+def endpoint_userinfo(value):
+    """The ``user:password`` part of an endpoint URL, or None: a module hides it from its echoed arguments."""
+    match = _USERINFO.match(value or "")
+    return match.group(0)[len(match.group(1) or ""):-1] if match else None
+
+
 def _base_url(option, value):
     if _USERINFO.match(value):
         # The password would go into the Host header and into connection errors: refuse it, unrepeated.

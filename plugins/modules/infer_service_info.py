@@ -294,7 +294,7 @@ from ansible_collections.hwc.res.plugins.module_utils._client import (
     ResClient,
     ResError,
 )
-from ansible_collections.hwc.res.plugins.module_utils._config import whole_number
+from ansible_collections.hwc.res.plugins.module_utils._config import endpoint_userinfo, whole_number
 from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, OUTPUT_OPTIONS, module_argument_spec
 from ansible_collections.hwc.res.plugins.module_utils._services import (
     ServiceFilter,
@@ -360,6 +360,11 @@ def main():
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
+    for name in ("endpoint", "identity_endpoint"):
+        # The endpoint is refused below; the password in it must not come back in the echoed arguments either.
+        userinfo = endpoint_userinfo(params[name])
+        if userinfo:
+            module.no_log_values.add(userinfo)
     service_filter = ServiceFilter.from_options(params.get, service_ids=params["service_id"])
     try:
         for name, (minimum, maximum) in WAIT_RANGES.items():

@@ -186,10 +186,10 @@ _CHECKS = {
 def _check(project_id, service_name, service_id, rule, outcome, reason):
     """One check. ``detail`` is the violation sentence of a failed check, the reason of a skipped one."""
     if outcome == FAILED:
-        # The sentence goes into the role's failure message: a control character in a name must not act.
-        reason = "%s: %s" % (printable(service_name), reason)
+        reason = "%s: %s" % (service_name, reason)
+    # The sentence goes into the role's failure message: a control character in a name or status must not act.
     return {"project_id": project_id, "service_name": service_name, "service_id": service_id,
-            "rule": rule, "outcome": outcome, "detail": reason}
+            "rule": rule, "outcome": outcome, "detail": None if reason is None else printable(reason)}
 
 
 def _validated_services(services):

@@ -289,7 +289,8 @@ def test_workspace_selects_other_services(sim):
     ({"auth_token": "S3CRET-TK", "project_id": u"pröject"}, "project_id (HW_PROJECT_ID) holds a line break"),
     # The password of an endpoint's user info would go into the Host header and connection errors.
     ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "https://admin:S3CRET-URL@res.example.com/x"},
-     "endpoint (HW_RES_ENDPOINT) must not carry a user name or password (user:password@), got https://res.example.com/x"),
+     "endpoint (HW_RES_ENDPOINT) must not carry a user name or password (user:password@), "
+     "got https://res.example.com/x"),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "identity_endpoint": "admin:S3CRET-URL@iam.example.com"},
      "identity_endpoint (HW_AUTH_URL) must not carry a user name or password"),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "ca_path": "/nonexistent/ca.pem"},

@@ -69,7 +69,8 @@ def test_control_characters_of_error_text_are_escaped(sim):
 
 def test_a_project_id_iam_returns_is_checked_before_it_goes_into_a_header(sim):
     sim.add_fault("token", "raw", status=201, headers={"X-Subject-Token": "MIISsim-token"},
-                  body={"token": {"project": {"id": u"pröject\nX-Injected: 1"}, "expires_at": "2099-01-01T00:00:00.000000Z"}})
+                  body={"token": {"project": {"id": u"pröject\nX-Injected: 1"},
+                                  "expires_at": "2099-01-01T00:00:00.000000Z"}})
     error = failure(sim, PASSWORD)
     assert error.message.startswith("token.project.id of the token IAM issued holds a blank, a control or a "
                                     "non-ASCII character")
