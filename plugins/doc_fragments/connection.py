@@ -101,18 +101,23 @@ options:
     default: true
   ca_path:
     description:
-      - Path to a PEM bundle of CA certificates to verify the endpoints with, instead of the system's.
-      - If not set, the value of the E(HW_CA_PATH) environment variable is used.
+      - Path to a PEM bundle of CA certificates to verify the endpoints with. It must exist.
+      - If not set, the value of the E(HW_CA_PATH) environment variable is used; failing that, as with
+        M(ansible.builtin.uri), the bundle named by E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) or E(SSL_CERT_FILE)
+        (the first one set); failing that, the CA bundle of the Python package C(certifi) that C(requests) uses,
+        not the operating system's store.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds each attempt of an HTTP request may take to connect, and then to deliver its whole answer,
+        body included. From 1 to 3600.
     type: int
     default: 30
   retries:
     description:
       - How many times to retry a request after a connection error, a timeout, or HTTP 429, 500, 502, 503
         or 504, with exponential backoff and jitter, honouring C(Retry-After) (capped at 60 seconds).
+        From 0 to 10.
     type: int
     default: 3
 notes:
@@ -122,7 +127,13 @@ notes:
   - With password authentication, a task asks IAM for one token per credential set and project, reuses it for
     all its requests (an inventory source reading several workspaces of a project, for example), and renews it
     once if the API answers that it has expired. Tokens are kept in memory only, so every task asks anew.
-  - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned.
+  - Secrets (O(secret_key), O(security_token), O(auth_token), O(password)) are never logged or returned. When the
+    API echoes a request in its error text, every configured secret and every token IAM issued during the task is
+    replaced with C(<redacted>) before the text reaches a message or a result.
+  - Values sent in HTTP headers (O(auth_token), O(security_token), O(access_key), O(secret_key), O(project_id))
+    must be printable ASCII without blanks; endpoints must not carry a user name or password.
+  - Answers are read as a stream and refused past 100 MiB once decompressed (about 250,000 services).
+    Redirects are not followed; an HTTP 3xx answer is an error naming its C(Location).
   - An E(HW_*) environment variable set to an empty string counts as not set, as AWX sets one for every
     credential field left empty.
 requirements:

@@ -21,6 +21,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from ansible_collections.hwc.res.plugins.module_utils._config import header_safe
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
 # Reuse a cached IAM token only while it has at least this much life left.
@@ -73,6 +74,7 @@ class Authenticator:
         send = self._transport.send
         if self.config.auth_method == "password":
             headers["X-Auth-Token"] = self._password_token()[0]
+            self._transport.redactor.add(headers["X-Auth-Token"])
             try:
                 return send(method, url, params=params, headers=headers)
             except ResError as error:
@@ -80,6 +82,7 @@ class Authenticator:
                     raise
             # IAM may revoke or expire a token before its stated end: fetch a new one, once.
             headers["X-Auth-Token"] = self._password_token(stale=headers["X-Auth-Token"])[0]
+            self._transport.redactor.add(headers["X-Auth-Token"])
             return send(method, url, params=params, headers=headers)
         if self.config.auth_method == "token":
             headers["X-Auth-Token"] = self.config.auth_token
@@ -132,7 +135,11 @@ class Authenticator:
         if not isinstance(project_id, str) or not project_id:
             raise ResError("IAM issued a token without token.project.id; set project_id (HW_PROJECT_ID).",
                            status_code=reply.status_code, request_id=reply.request_id)
-        return token, project_id, _parse_expiry(token_info.get("expires_at"))
+        if not header_safe(token):
+            raise ResError("IAM issued a token that cannot go into an HTTP header (it holds a blank, a control "
+                           "or a non-ASCII character).", status_code=reply.status_code, request_id=reply.request_id)
+        return token, _checked_project_id(project_id, "token.project.id of the token IAM issued"), \
+            _parse_expiry(token_info.get("expires_at"))
 
     # -- project IDs by name ----------------------------------------------------
 
@@ -154,7 +161,15 @@ class Authenticator:
         if len(ids) != 1:
             raise ResError("IAM knows %s project named %r for these credentials; set project_id (HW_PROJECT_ID) "
                            "or project_name (HW_PROJECT_NAME)." % ("no" if not ids else "more than one", name))
-        return ids[0]
+        return _checked_project_id(ids[0], "the ID IAM gives for project %r" % name)
+
+
+def _checked_project_id(project_id, what):
+    """A project ID from IAM, refused when it cannot go into the X-Project-Id header."""
+    if not isinstance(project_id, str) or not header_safe(project_id):
+        raise ResError("%s holds a blank, a control or a non-ASCII character, so it cannot be sent in an HTTP "
+                       "header; set project_id (HW_PROJECT_ID)." % what)
+    return project_id
 
 
 def _token_expired(error):

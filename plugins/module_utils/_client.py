@@ -23,9 +23,10 @@ from ansible_collections.hwc.res.plugins.module_utils._auth import Authenticator
 from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error, json_type
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, normalize_services
-from ansible_collections.hwc.res.plugins.module_utils._transport import Transport
+from ansible_collections.hwc.res.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, Transport
 
-__all__ = ("ConnectionConfig", "ResClient", "ResError", "clear_caches")
+# REQUESTS_IMPORT_ERROR: the traceback of importing requests when that failed, else None (for modules to report).
+__all__ = ("ConnectionConfig", "REQUESTS_IMPORT_ERROR", "ResClient", "ResError", "clear_caches")
 
 
 class ResClient:
@@ -45,6 +46,10 @@ class ResClient:
 
     def __exit__(self, *exc_info):
         self.close()
+
+    def set_deadline(self, deadline):
+        """End every later request by ``deadline`` (a time.monotonic() value; None: no deadline)."""
+        self._transport.deadline = deadline
 
     @property
     def project_id(self):
@@ -96,5 +101,5 @@ class ResClient:
         reply = self._auth.send("GET", url, params=params, headers={"X-Project-Id": self.project_id})
         # RES reports some failures with HTTP 200 and is_success false.
         if reply.payload.get("is_success") is not True:
-            raise api_error("RES", "GET", url, reply)
+            raise api_error("RES", "GET", url, reply, redactor=self._transport.redactor)
         return reply

@@ -16,10 +16,36 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import re
 from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import CONNECTION_OPTIONS
+
+
+# Options whose values go into an HTTP header or the AK/SK signature: printable ASCII without blanks only.
+HEADER_OPTIONS = ("auth_token", "security_token", "access_key", "secret_key", "project_id")
+# Options whose values the API never sees, and that no message may show.
+SECRET_OPTIONS = ("password", "secret_key", "security_token", "auth_token")
+# Ranges of the transport settings: beyond them a value is a typo, and Python's clocks overflow.
+RANGES = {"timeout": (1, 3600), "retries": (0, 10)}
+# Where requests (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) and OpenSSL (SSL_CERT_FILE) look for a CA bundle,
+# as ansible.builtin.uri honours them; ca_path, when set, comes first.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
+
+_HEADER_SAFE = re.compile(r"[!-~]+\Z")
+
+
+def header_safe(value):
+    """Whether ``value`` can go into an HTTP header as it is: printable ASCII, no blank, no line break."""
+    return bool(_HEADER_SAFE.match(value))
+
+
+def option_name(name):
+    """``name (HW_VARIABLE)``: how a message names a connection option."""
+    variables = CONNECTION_OPTIONS[name].get("env")
+    return "%s (%s)" % (name, ", ".join(variables)) if variables else name
 
 
 class ConnectionConfig:
@@ -47,9 +73,37 @@ class ConnectionConfig:
         self.domain = text("domain")
         self.validate_certs = options.get("validate_certs") is not False
         self.ca_path = text("ca_path")
-        self.timeout = _number(options, "timeout", minimum=1)
-        self.retries = _number(options, "retries", minimum=0)
+        self.timeout = whole_number("timeout", options.get("timeout"), *RANGES["timeout"])
+        self.retries = whole_number("retries", options.get("retries"), *RANGES["retries"])
+        for name in HEADER_OPTIONS:
+            value = getattr(self, name)
+            if value is not None and not header_safe(value):
+                # Never the value: a quoted secret with \n in place of its line break escapes no_log masking.
+                raise ResError("%s holds a line break, a blank, another control character or a non-ASCII "
+                               "character; it is sent in an HTTP header, so it cannot. Check for a value "
+                               "wrapped over two lines or pasted with extra characters." % option_name(name))
+        self.verify = self._verify()
         self.auth_method = self._choose_auth_method()
+
+    @property
+    def secrets(self):
+        """The configured values no message may show."""
+        return [getattr(self, name) for name in SECRET_OPTIONS if getattr(self, name)]
+
+    def _verify(self):
+        """requests' verify: False, or the CA bundle from ca_path or the environment, or True (certifi's)."""
+        if not self.validate_certs:
+            return False
+        if self.ca_path:
+            source, bundle = option_name("ca_path"), self.ca_path
+        else:
+            # requests merges REQUESTS_CA_BUNDLE only in Session.request, which the transport does not use.
+            source, bundle = next(((variable, os.environ[variable]) for variable in CA_BUNDLE_VARIABLES
+                                   if os.environ.get(variable)), (None, True))
+        if bundle is not True and not os.path.exists(bundle):
+            raise ResError("%s names %s, which does not exist; it must be a PEM file (or a directory) of CA "
+                           "certificates." % (source, bundle))
+        return bundle
 
     def _choose_auth_method(self):
         if self.auth_token:
@@ -78,30 +132,42 @@ class ConnectionConfig:
                        "(HW_ACCESS_KEY, HW_SECRET_KEY); or user, password and domain "
                        "(HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME).")
 
-    @property
-    def verify(self):
-        if not self.validate_certs:
-            return False
-        return self.ca_path or True
+
+
+# user:password@ before a host, or before anything when the scheme is missing.
+_USERINFO = re.compile(r"^([^/?#]*//)?[^/?#@]*@")
+
+
+def endpoint_userinfo(value):
+    """The ``user:password`` part of an endpoint URL, or None: a module hides it from its echoed arguments."""
+    match = _USERINFO.match(value or "")
+    return match.group(0)[len(match.group(1) or ""):-1] if match else None
 
 
 def _base_url(option, value):
+    if _USERINFO.match(value):
+        # The password would go into the Host header and into connection errors: refuse it, unrepeated.
+        raise ResError("%s must not carry a user name or password (user:password@), got %s; pass credentials "
+                       "through their own options." % (option_name(option), _USERINFO.sub(r"\1", value)))
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ResError("%s must be an http:// or https:// URL, got %r." % (option, value))
     if parts.query or parts.fragment:
         raise ResError("%s must not carry a query or fragment, got %r." % (option, value))
+    if not header_safe(parts.netloc):
+        raise ResError("%s has a host with a blank, a control character or a non-ASCII character, got %r; write "
+                       "an international domain name in its xn-- form." % (option, value))
     return value.rstrip("/")
 
 
-def _number(options, name, minimum):
-    value = options.get(name)
+def whole_number(name, value, minimum, maximum):
+    """``value`` of option ``name`` as an int from ``minimum`` to ``maximum``; None gives the option's default."""
     if value is None:
         return CONNECTION_OPTIONS[name]["default"]
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ResError("%s must be a whole number, got %r." % (name, value))
-    if number < minimum:
-        raise ResError("%s must be at least %d, got %d." % (name, minimum, number))
+    if not minimum <= number <= maximum:
+        raise ResError("%s must be from %d to %d, got %d." % (name, minimum, maximum, number))
     return number

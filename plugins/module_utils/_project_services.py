@@ -22,8 +22,17 @@ import time
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError
 from ansible_collections.hwc.res.plugins.module_utils._projects import read_details, read_projects
 from ansible_collections.hwc.res.plugins.module_utils._services import pending_services, summarize
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 
 FAILURE_KEYS = ("project_id", "workspace_id", "service_id", "msg", "status_code", "error_code")
+
+
+class WaitTimeout(ResError):
+    """The wait ran out of time; ``services`` are those of the last complete read."""
+
+    def __init__(self, message, services):
+        super(WaitTimeout, self).__init__(message)
+        self.services = services
 
 
 def _add_details(client, service):
@@ -44,30 +53,44 @@ class ProjectServices:
         """The ProjectRead of each config, in order, from the last read()."""
         return list(self._reads)
 
-    def read(self, service_filter=None):
-        """List and filter every project; the services read, in the order of the projects."""
-        self._reads = read_projects(self.configs, lambda client: client.find_services(service_filter),
-                                    self.max_workers)
+    def read(self, service_filter=None, deadline=None):
+        """List and filter every project; the services read, in the order of the projects.
+
+        ``deadline`` (a time.monotonic() value) cuts short every request still under way then.
+        """
+        def read_one(client):
+            client.set_deadline(deadline)
+            return client.find_services(service_filter)
+        self._reads = read_projects(self.configs, read_one, self.max_workers)
         self._detail_failures = []
         return [service for read in self._reads if not read.error for service in read.services]
 
     def wait(self, service_filter, wait_status, timeout, sleep, stop_on_errors):
         """Read until nothing is pending across all projects (see pending_services); the last read's services.
 
-        With ``stop_on_errors``, a project that cannot be read ends the wait at once.
+        With ``stop_on_errors``, a project that cannot be read ends the wait at once. The first read always
+        completes (within its request timeouts); later ones end by the deadline. Raises WaitTimeout, which
+        carries the services of the last complete read.
         """
         deadline = time.monotonic() + timeout
+        services = self.read(service_filter)
         while True:
-            services = self.read(service_filter)
             if stop_on_errors and self.failed_projects():
                 return services
             pending = pending_services(services, service_filter, wait_status)
             if not pending:
                 return services
             if time.monotonic() + sleep > deadline:
-                raise ResError("Timed out after %d seconds waiting for status %s: %s." % (
-                    timeout, " or ".join(wait_status), "; ".join(pending)))
+                break
             time.sleep(sleep)
+            complete = services, self._reads
+            services = self.read(service_filter, deadline)
+            if self.failed_projects() and time.monotonic() >= deadline:
+                # The deadline cut this read short: the wait timed out, with what the read before saw.
+                services, self._reads = complete
+                break
+        raise WaitTimeout("Timed out after %d seconds waiting for status %s: %s." % (
+            timeout, " or ".join(wait_status), printable("; ".join(pending))), services)
 
     def add_details(self, services):
         """Add each service's details, concurrently; returns the services whose details could be read, in order."""

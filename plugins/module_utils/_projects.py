@@ -100,12 +100,19 @@ def read_projects(configs, read, max_workers):
     for index, config in enumerate(configs):
         by_project.setdefault(config.project_id, []).append(index)
     reads = [None] * len(configs)
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(by_project)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(by_project))))
+    try:
         jobs = [(indices, pool.submit(_read_one_project, [configs[index] for index in indices], read))
                 for indices in by_project.values()]
         for indices, job in jobs:
             for index, project_read in zip(indices, job.result()):
                 reads[index] = project_read
+    except BaseException:
+        # Ctrl-C (or any failure) drops the projects still queued; the reads under way end within
+        # their request timeout, and the interpreter waits for them on exit.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return reads
 
 

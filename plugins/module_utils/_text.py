@@ -5,19 +5,21 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""API text made safe to print: terminal control characters become visible escapes.
+"""API text made safe to print: terminal control characters escaped, and secrets the server echoed removed.
 
 A service name or an error_msg comes from a server the collection does not
 control; printed as it is, an ESC sequence could rewrite the user's terminal
 or hide a line of output. Every message and warning built from API text passes
-it through printable().
+it through printable(); error text from the server also through a Redactor.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import re
+from urllib.parse import quote, quote_plus
 
 # C0 (tab and newline included), DEL and C1: the characters a terminal acts on instead of showing.
 _CONTROL_CHARACTERS = re.compile(u"[\x00-\x1f\x7f-\x9f]")
@@ -26,3 +28,46 @@ _CONTROL_CHARACTERS = re.compile(u"[\x00-\x1f\x7f-\x9f]")
 def printable(text):
     """``text`` with every control character written as an escape such as ``\\x1b``."""
     return _CONTROL_CHARACTERS.sub(lambda match: "\\x%02x" % ord(match.group()), text)
+
+
+REDACTED = "<redacted>"
+
+
+class Redactor:
+    """Removes secrets from server text before a message is built from it.
+
+    A gateway or IAM may echo a request back in its error text: the JSON body
+    with the password, or the X-Auth-Token header. The redactor holds every
+    configured secret and every token issued during the run, and replaces each
+    with REDACTED in the forms an echo may take: as sent, JSON-escaped (a
+    quote or backslash in a password), Python-repr'd and percent-encoded.
+    """
+
+    def __init__(self, secrets=()):
+        self._forms = set()
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret):
+        """Redact ``secret`` (and its escaped forms) from now on; empty values are ignored."""
+        if not isinstance(secret, str) or not secret:
+            return
+        for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
+                     repr(secret)[1:-1], quote(secret, safe=""), quote_plus(secret, safe="")):
+            if form:
+                self._forms.add(form)
+
+    def __call__(self, text):
+        """``text`` without any secret; None stays None."""
+        if text is None:
+            return None
+        text = u"%s" % (text,)
+        # Longest first, so that a secret containing another one is replaced whole.
+        for form in sorted(self._forms, key=len, reverse=True):
+            text = text.replace(form, REDACTED)
+        return text
+
+
+def server_text(text, redactor):
+    """Server text ready for a message: secrets removed, control characters escaped."""
+    return printable(redactor(text))

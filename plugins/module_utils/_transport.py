@@ -5,10 +5,11 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""HTTP transport: one requests session with retries, signing of what is sent, and failures as ResError.
+"""HTTP transport: one requests session with retries, deadlines, size limits, signing, and failures as ResError.
 
 Every request of the collection, to RES or to IAM, goes through Transport.send,
-so retries, timeouts and the translation of transport and HTTP failures live
+so retries, timeouts, the body size limit, the scrubbing of secrets from what
+the server sends back and the translation of transport and HTTP failures live
 here and nowhere else.
 """
 
@@ -19,16 +20,20 @@ __metaclass__ = type
 import json
 import re
 import socket
+import threading
+import time
 import traceback
 from collections import namedtuple
 from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils import _signer as signer
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error
+from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import HTTPError as Urllib3Error
     from urllib3.exceptions import InvalidHeader, NewConnectionError
     from urllib3.exceptions import TimeoutError as Urllib3Timeout
     from urllib3.util.retry import Retry
@@ -44,9 +49,14 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_RETRY_AFTER_SECONDS = 60
 BACKOFF_FACTOR = 0.5
 BACKOFF_JITTER = 0.5
+# The largest body read, after decompression: about 250,000 services. A bigger one (a gzip bomb, an endless
+# chunked answer) is refused rather than allowed to exhaust the memory of the host that runs the task.
+MAX_BODY_BYTES = 100 * 1024 * 1024
+# Compressed bytes decoded at a time: deflate expands at most about 1000-fold, so a chunk stays small.
+READ_CHUNK_BYTES = 16 * 1024
 
-# What send hands back: the decoded JSON object and what the error messages need.
-Reply = namedtuple("Reply", "payload status_code request_id headers")
+# What send hands back: the decoded JSON object, the raw body, and what the error messages need.
+Reply = namedtuple("Reply", "payload status_code request_id headers body")
 
 
 class _BoundedRetry(Retry):
@@ -75,13 +85,19 @@ def _retry_policy(retries):
 
 
 class Transport:
-    """One requests session for a ConnectionConfig: retries, TLS settings, timeouts."""
+    """One requests session for a ConnectionConfig: retries, TLS settings, deadlines, size limit, scrubbing.
+
+    ``redactor`` holds the configured secrets; the authenticator adds every token it uses, and every
+    token IAM issues is added when it arrives. ``deadline`` (a time.monotonic() value, or None) ends
+    every request that would outlast it, such as the polls of a wait.
+    """
 
     def __init__(self, config):
         if REQUESTS_IMPORT_ERROR:
-            raise ResError("The Python library requests is required by hwc.res; install it with "
-                           "'pip install requests' on the host that runs this task.")
+            raise ResError(REQUESTS_MISSING)
         self.config = config
+        self.redactor = Redactor(config.secrets)
+        self.deadline = None
         self._session = requests.Session()
         adapter = HTTPAdapter(max_retries=_retry_policy(config.retries))
         self._session.mount("https://", adapter)
@@ -94,7 +110,8 @@ class Transport:
     def send(self, method, url, params=None, headers=None, json_body=None, sign=False):
         """Send one request (urllib3 retries underneath) and return its Reply.
 
-        Raises ResError for transport failures, HTTP errors and bodies that are not a JSON object.
+        Raises ResError for transport failures, HTTP errors, redirects, bodies that are too big, too slow,
+        nested too deeply or not a JSON object. Nothing the server sent reaches a message unredacted.
         """
         body = json.dumps(json_body).encode("utf-8") if json_body is not None else b""
         request = requests.Request(method, url, params=params, data=body or None, headers=dict(headers or {}))
@@ -106,45 +123,133 @@ class Transport:
             prepared.headers.update(signer.sign_request(
                 method, prepared.url, prepared.headers, self.config.access_key, self.config.secret_key, body))
         service = "IAM" if url.startswith(self.config.identity_endpoint) else "RES"
+        target = "%s %s %s" % (service, method, urlsplit(url).path)
+        timeout = self._request_timeout(target)
         try:
-            response = self._session.send(prepared, timeout=self.config.timeout, verify=self.config.verify,
-                                          allow_redirects=False)
+            response = self._session.send(prepared, timeout=timeout, verify=self.config.verify,
+                                          allow_redirects=False, stream=True)
         except requests.exceptions.RequestException as exc:
-            raise ResError(_transport_failure(service, method, url, exc, self.config))
-        reply = Reply(_json_object(response), response.status_code, response.headers.get("X-Request-Id"),
-                      response.headers)
+            raise ResError(self._transport_failure("%s %s %s" % (service, method, url), exc, timeout))
+        try:
+            # An issued token is a secret from the moment it arrives, whatever happens next.
+            self.redactor.add(response.headers.get("X-Subject-Token"))
+            content = self._read_body(response, target, timeout)
+        finally:
+            response.close()
+        request_id = self.redactor(response.headers.get("X-Request-Id"))
+        if response.is_redirect or 300 <= response.status_code < 400:
+            raise ResError("%s was redirected with HTTP %d to %s; hwc.res follows no redirect: set the endpoint "
+                           "to the URL that answers." % (target, response.status_code, server_text(
+                               response.headers.get("Location") or "(no Location header)", self.redactor)),
+                           status_code=response.status_code, request_id=request_id)
+        reply = Reply(_json_object(content, target, response.status_code), response.status_code, request_id,
+                      response.headers, content)
         if response.status_code >= 400 or reply.payload is None:
-            raise api_error(service, method, url, reply, response)
+            raise api_error(service, method, url, reply, response, self.redactor)
         return reply
 
+    def _request_timeout(self, target):
+        """``timeout``, or less when the deadline is nearer; a passed deadline ends the request unsent."""
+        if self.deadline is None:
+            return self.config.timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ResError("%s was not sent: the time allowed has run out." % target)
+        return min(self.config.timeout, left)
 
-def _json_object(response):
-    """The body as a dict, or None when it is not a JSON object."""
+    def _read_body(self, response, target, timeout):
+        """The decoded body, read in chunks: whole within ``timeout`` seconds, and at most MAX_BODY_BYTES.
+
+        The read timeout of urllib3 applies to each read of the socket, so a server that sends one
+        byte a second would hold the task for as long as it likes: a watchdog shuts the socket at the
+        deadline.
+        """
+        connection = getattr(response.raw, "connection", None)
+        sock = getattr(connection, "sock", None)
+        expired = threading.Event()
+
+        def cut_off():
+            expired.set()
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        watchdog = threading.Timer(timeout, cut_off) if sock is not None else None
+        chunks, size = [], 0
+        try:
+            if watchdog is not None:
+                watchdog.daemon = True
+                watchdog.start()
+            for chunk in response.raw.stream(READ_CHUNK_BYTES, decode_content=True):
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise ResError("%s answered HTTP %d with a body larger than %d MiB once decompressed; hwc.res "
+                                   "reads no more than that." % (target, response.status_code,
+                                                                 MAX_BODY_BYTES // (1024 * 1024)),
+                                   status_code=response.status_code)
+                chunks.append(chunk)
+        except (Urllib3Error, requests.exceptions.RequestException, OSError) as exc:
+            if not expired.is_set():
+                raise ResError("%s answered HTTP %d but its body could not be read: %s." % (
+                    target, response.status_code, server_text(_describe(_root_cause(exc)), self.redactor)),
+                    status_code=response.status_code)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+        if expired.is_set():
+            raise ResError("%s sent no complete answer within %s seconds (timeout): its body was still arriving."
+                           % (target, _seconds(timeout)), status_code=response.status_code)
+        return b"".join(chunks)
+
+    def _transport_failure(self, target, exc, timeout):
+        retried = " after %d retries" % self.config.retries if self.config.retries else ""
+        cause = _root_cause(exc)
+        described = server_text(_describe(cause), self.redactor)
+        if isinstance(exc, requests.exceptions.SSLError):
+            return ("%s failed TLS verification: %s. Set ca_path to the CA bundle that signs the endpoint "
+                    "(or validate_certs: false for a test endpoint)." % (target, described))
+        # urllib3 wraps a read timeout that outlived the retries in a connection error, and counts a refused
+        # connection as a kind of connect timeout: tell them apart by the root cause.
+        refused = isinstance(cause, (NewConnectionError, ConnectionRefusedError))
+        if not refused and (isinstance(exc, requests.exceptions.Timeout)
+                            or isinstance(cause, (socket.timeout, TimeoutError, Urllib3Timeout))):
+            return "%s got no answer within %s seconds%s (timeout)." % (target, _seconds(timeout), retried)
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return "%s could not connect%s: %s." % (target, retried, described)
+        return "%s failed%s: %s." % (target, retried, described)
+
+
+REQUESTS_MISSING = ("The Python library requests is required by hwc.res; install it with 'pip install requests' "
+                    "on the host that runs this task.")
+
+
+def _seconds(value):
+    return "%d" % value if value == int(value) else "%.1f" % value
+
+
+def _json_object(content, target, status_code):
+    """The body as a dict, or None when it is not a JSON object.
+
+    NaN and Infinity, which Python's parser accepts but JSON does not have, become null; an integer
+    too long for Python to convert stays its text, for normalization to judge.
+    """
     try:
-        payload = json.loads(response.content.decode("utf-8"))
+        payload = json.loads(content.decode("utf-8"), parse_constant=lambda _name: None, parse_int=_whole_number)
+    except RecursionError:
+        raise ResError("%s answered HTTP %d with a JSON body nested too deeply to parse." % (target, status_code),
+                       status_code=status_code)
     except (ValueError, UnicodeDecodeError):
         return None
     return payload if isinstance(payload, dict) else None
 
 
-def _transport_failure(service, method, url, exc, config):
-    target = "%s %s %s" % (service, method, url)
-    retried = " after %d retries" % config.retries if config.retries else ""
-    cause = _root_cause(exc)
-    if isinstance(exc, requests.exceptions.SSLError):
-        return ("%s failed TLS verification: %s. Set ca_path to the CA bundle that signs the endpoint "
-                "(or validate_certs: false for a test endpoint)." % (target, _describe(cause)))
-    # urllib3 wraps a read timeout that outlived the retries in a connection error, and counts a refused
-    # connection as a kind of connect timeout: tell them apart by the root cause.
-    refused = isinstance(cause, (NewConnectionError, ConnectionRefusedError))
-    if not refused and (isinstance(exc, requests.exceptions.Timeout)
-                        or isinstance(cause, (socket.timeout, TimeoutError, Urllib3Timeout))):
-        return "%s got no answer within %d seconds%s (timeout)." % (target, config.timeout, retried)
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "%s could not connect%s: %s." % (target, retried, _describe(cause))
-    return "%s failed%s: %s." % (target, retried, _describe(cause))
+# Python refuses to convert integers of more digits than this (CVE-2020-10735); keep well below.
+_MAX_INTEGER_DIGITS = 4000
 
 
+def _whole_number(text):
+    return int(text) if len(text) <= _MAX_INTEGER_DIGITS else text
 def _root_cause(exc):
     """The innermost exception behind a requests/urllib3 exception."""
     seen = set()

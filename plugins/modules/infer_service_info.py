@@ -34,7 +34,8 @@ options:
       - With O(projects), every poll reads all the projects, and a named service may exist in any of them.
         With O(fail_on_errors=true) a project that cannot be read ends the wait and fails the task; with
         O(fail_on_errors=false) the wait goes on over the projects that can be read.
-      - Fails after O(wait_timeout) seconds, naming each service that is not there yet and its last status.
+      - Fails after O(wait_timeout) seconds, naming each service that is not there yet and its last status;
+        the failure still returns RV(services) and RV(summary) of the last poll.
     type: bool
     default: false
   wait_status:
@@ -45,12 +46,13 @@ options:
     default: [running]
   wait_timeout:
     description:
-      - How many seconds to wait at most.
+      - How many seconds to wait at most, from 0 to 86400 (a day). A poll still under way when the time is up
+        is cut short, so the task ends at most a few seconds later.
     type: int
     default: 300
   wait_sleep:
     description:
-      - Seconds between two polls.
+      - Seconds between two polls, from 1 to 3600.
     type: int
     default: 5
 extends_documentation_fragment:
@@ -170,7 +172,8 @@ services:
   description:
     - The matched services, project after project in the order of O(projects), each project's sorted as the API
       sent them. Every field the API sent is kept, including ones this documentation does not list.
-  returned: success, and when a project or the details of a service could not be read
+  returned: success, when a project or the details of a service could not be read, and on a O(wait) timeout
+    (the last poll's services)
   type: list
   elements: dict
   contains:
@@ -261,7 +264,7 @@ services:
       returned: when O(details=true)
 summary:
   description: Counts over RV(services).
-  returned: success, and when a project or the details of a service could not be read
+  returned: success, when a project or the details of a service could not be read, and on a O(wait) timeout
   type: dict
   contains:
     total:
@@ -315,12 +318,23 @@ status_code:
   type: int
   sample: 401
 error_code:
-  description: Error code the API sent, such as V(res.2301) or V(APIGW.0301).
+  description:
+    - Error code the API sent, such as V(res.2301) or V(APIGW.0301).
+    - Read as Huawei Cloud's SDK reads it, from C(error_code), C(errorCode) or C(code), at the top of the body
+      or in a nested object such as IAM's C(error).
   returned: on failure, when the API sent one
   type: str
   sample: APIGW.0301
 error_msg:
-  description: Error text the API sent.
+  description:
+    - Error text the API sent, from C(error_msg), C(errorMsg) or C(message), like RV(error_code).
+    - Secrets the API echoed are replaced with C(<redacted>).
+  returned: on failure, when the API sent one
+  type: str
+encoded_authorization_message:
+  description:
+    - IAM's encoded reason for a denied request; decode it with IAM's decode-authorization API to learn which
+      permission is missing.
   returned: on failure, when the API sent one
   type: str
 request_id:
@@ -329,15 +343,16 @@ request_id:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.hwc.res.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ConnectionConfig, ResError
+from ansible_collections.hwc.res.plugins.module_utils._config import endpoint_userinfo, whole_number
 from ansible_collections.hwc.res.plugins.module_utils._options import (
     FILTER_OPTIONS,
     OUTPUT_OPTIONS,
     PROJECTS_OPTIONS,
     module_argument_spec,
 )
-from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
+from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices, WaitTimeout
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
 
@@ -350,18 +365,28 @@ MODULE_OPTIONS = {
 }
 
 
+# Ranges of the wait options: beyond them a value is a typo, and time.sleep() overflows.
+WAIT_RANGES = {"wait_timeout": (0, 86400), "wait_sleep": (1, 3600)}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, PROJECTS_OPTIONS, MODULE_OPTIONS),
         supports_check_mode=True,
     )
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    if params["wait_timeout"] < 0 or params["wait_sleep"] < 1:
-        module.fail_json(msg="wait_timeout must be 0 or more and wait_sleep 1 or more, got %d and %d."
-                         % (params["wait_timeout"], params["wait_sleep"]))
+    for name in ("endpoint", "identity_endpoint"):
+        # The endpoint is refused below; the password in it must not come back in the echoed arguments either.
+        userinfo = endpoint_userinfo(params[name])
+        if userinfo:
+            module.no_log_values.add(userinfo)
     service_filter = ServiceFilter.from_options(params.get, service_ids=params["service_id"])
     fail_on_errors = params["fail_on_errors"]
     try:
+        for name, (minimum, maximum) in WAIT_RANGES.items():
+            whole_number(name, params[name], minimum, maximum)
         configs = project_configs(
             lambda **target: ConnectionConfig(dict(params, **dict(
                 (key, value) for key, value in target.items() if value is not None))),
@@ -378,6 +403,8 @@ def main():
         failure, warnings = projects.outcome(fail_on_errors, several=bool(params["projects"]))
         if params["query"] is not None and failure is None:
             result["query_result"] = run_query(services, params["query"])
+    except WaitTimeout as error:
+        module.fail_json(**dict(projects.result(error.services), **error.to_result()))
     except ResError as error:
         module.fail_json(**error.to_result())
     for warning in warnings:

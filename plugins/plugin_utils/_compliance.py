@@ -35,6 +35,7 @@ from fnmatch import fnmatchcase
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._services import DOCUMENTED_STATUSES
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 
 # The rules in the order they are checked and reported.
 RULES = ("required_running", "forbidden_statuses", "max_failure_rate", "allow_shared", "max_deploying_minutes")
@@ -192,8 +193,9 @@ def _check(project_id, service_name, service_id, rule, outcome, reason):
     """One check. ``detail`` is the violation sentence of a failed check, the reason of a skipped one."""
     if outcome == FAILED:
         reason = "%s: %s" % (service_name, reason)
+    # The sentence goes into the role's failure message: a control character in a name or status must not act.
     return {"project_id": project_id, "service_name": service_name, "service_id": service_id,
-            "rule": rule, "outcome": outcome, "detail": reason}
+            "rule": rule, "outcome": outcome, "detail": None if reason is None else printable(reason)}
 
 
 def _validated_services(services):

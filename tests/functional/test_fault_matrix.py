@@ -16,13 +16,16 @@ __metaclass__ = type
 
 import copy
 import json
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections import namedtuple
 
 import pytest
 
-from harness import PROJECT_ID, SAMPLE, ResSimulator
+from harness import BIN, PROJECT_ID, SAMPLE, ResSimulator
 
 PASSWORD = "Pw-3c9e1f-must-never-show"
 SECRET_KEY = "Sk-7a2d4b-must-never-show-000000000000"
@@ -31,8 +34,13 @@ SECURITY_TOKEN = "St-4f8b2e-must-never-show"
 AUTH_TOKEN = "Tk-6d1a9c-must-never-show"
 EXPIRED_AUTH_TOKEN = "Tk-0b7e3f-expired-must-never-show"
 WRONG_SECRET_KEY = "Sk-1c6f8d-wrong-must-never-show-0000000"
+# A token wrapped over two lines in a vars file, and the password of an endpoint's user info.
+WRAPPED_AUTH_TOKEN = ("Tk-2e8d5a-wrapped-must-never-show", "Part2-8c4f1b-must-never-show")
+URL_PASSWORD = "Url-5b3e7d-must-never-show"
 SECRETS = (PASSWORD, SECRET_KEY, TEMPORARY_SECRET_KEY, SECURITY_TOKEN, AUTH_TOKEN, EXPIRED_AUTH_TOKEN,
-           WRONG_SECRET_KEY)
+           WRONG_SECRET_KEY, URL_PASSWORD) + WRAPPED_AUTH_TOKEN
+# Every token the simulator issues starts so; none may show either.
+ISSUED_TOKEN_PREFIX = "MIISsim"
 
 DEMO = SAMPLE["domains"][0]
 # Secret options and the environment variables that carry the same value.
@@ -44,6 +52,7 @@ AUTH = {
                   "security_token": (SECURITY_TOKEN, "HW_SECURITY_TOKEN")},
     "token": {"auth_token": (AUTH_TOKEN, "HW_AUTH_TOKEN")},
     "expired_token": {"auth_token": (EXPIRED_AUTH_TOKEN, "HW_AUTH_TOKEN")},
+    "wrapped_token": {"auth_token": ("\n".join(WRAPPED_AUTH_TOKEN), "HW_AUTH_TOKEN")},
     "wrong_aksk": {"access_key": (DEMO["access_keys"][0]["access"], "HW_ACCESS_KEY"),
                    "secret_key": (WRONG_SECRET_KEY, "HW_SECRET_KEY")},
     "aksk": {"access_key": (DEMO["access_keys"][0]["access"], "HW_ACCESS_KEY"),
@@ -88,11 +97,13 @@ ODD_SERVICES = listing(
 )
 
 
-Case = namedtuple("Case", "auth setup env succeeds fragments counters check")
+Case = namedtuple("Case", "auth setup env succeeds fragments counters check options absent")
 
 
-def case(auth="password", setup=None, env=None, succeeds=False, fragments=(), counters=None, check=None):
-    return Case(auth, setup, env or {}, succeeds, fragments, counters or {}, check)
+def case(auth="password", setup=None, env=None, succeeds=False, fragments=(), counters=None, check=None,
+         options=None, absent=()):
+    """``options`` are set on top of TRANSPORT; ``absent`` are texts no output or result may hold."""
+    return Case(auth, setup, env or {}, succeeds, fragments, counters or {}, check, options or {}, absent)
 
 
 def check_odd_services(services, output):
@@ -144,6 +155,56 @@ CASES = {
     "odd-services": case(setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=ODD_SERVICES),
                          succeeds=True, counters={"list": 1}, check=check_odd_services),
 }
+# -- Hardening of the client: secrets, hostile answers, limits (issue 9, client and transport) -------------
+ECHO_MESSAGE = "\x1b[31mBad request.\x07"
+
+
+def check_nan_is_null(services, _output):
+    assert [service["score"] for service in services if "score" in service] == [None]
+
+
+CASES.update({
+    # A gateway quoting the IAM request prints the password; its ESC and BEL must not reach the terminal.
+    "echo-password-and-control-characters": case(
+        setup=lambda sim: sim.add_fault("token", "echo", times=None, status=400, error_msg=ECHO_MESSAGE),
+        fragments=["HTTP 400", "APIGW.0201: \\x1b[31mBad request.\\x07", '"password": "<redacted>"'],
+        counters={"token": 1, "list": 0}, absent=["\x1b", "\x07"]),
+    # A 401 quoting X-Auth-Token: the token IAM issued during the run is no no_log value, yet never shows.
+    "echo-issued-token": case(
+        setup=lambda sim: sim.add_fault("list", "echo", times=None, status=401),
+        fragments=["HTTP 401", "X-Auth-Token: <redacted>"], counters={"token": 1, "list": 1}),
+    "wrapped-token": case(auth="wrapped_token",
+                          fragments=["auth_token (HW_AUTH_TOKEN) holds a line break"], counters={"list": 0}),
+    "endpoint-with-userinfo": case(
+        env={"HW_RES_ENDPOINT": "http://admin:%s@127.0.0.1:9" % URL_PASSWORD},
+        fragments=["endpoint (HW_RES_ENDPOINT) must not carry a user name or password", "got http://127.0.0.1:9"],
+        counters={"token": 0, "list": 0}),
+    "huge-timeout": case(options={"timeout": 10 ** 12}, fragments=["timeout must be from 1 to 3600"],
+                         counters={"token": 0}),
+    "redirect-with-a-service-list": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=302, body=listing(*SERVICES),
+                                        headers={"Location": "https://res.example.com/moved"}),
+        fragments=["redirected with HTTP 302 to https://res.example.com/moved"], counters={"list": 1}),
+    "code-message-error-shape": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=403, body={
+            "code": "RES.4002", "message": "Workspace denied.", "encoded_authorization_message": "EncAuth-7c1e"}),
+        fragments=["HTTP 403", "RES.4002: Workspace denied", "Encoded authorization message", "EncAuth-7c1e"],
+        counters={"list": 1}),
+    "drip-body": case(setup=lambda sim: sim.add_fault("list", "drip", times=None, seconds_per_byte=0.5),
+                      fragments=["sent no complete answer within 1 seconds"], counters={"list": 1}),
+    "gzip-bomb": case(setup=lambda sim: sim.add_fault("list", "gzip_bomb", times=None, decoded_mib=150),
+                      fragments=["larger than 100 MiB once decompressed"], counters={"list": 1}),
+    "endless-chunked-body": case(setup=lambda sim: sim.add_fault("list", "endless_chunked", times=None, interval=0.05),
+                                 fragments=["sent no complete answer within 1 seconds"], counters={"list": 1}),
+    "json-too-deep": case(setup=lambda sim: sim.add_fault("list", "raw", times=None, body="[" * 100000),
+                          fragments=["JSON body nested too deeply to parse"], counters={"list": 1}),
+    # NaN is no JSON: ansible-inventory --list would print it and break whoever reads the inventory.
+    "nan-field": case(setup=lambda sim: sim.add_fault("list", "raw", times=None, body=json.dumps(
+        listing(dict(SERVICES[0], score=float("nan")), *SERVICES[1:]))), succeeds=True, counters={"list": 1},
+        check=check_nan_is_null, absent=["NaN"]),
+})
+
+
 ADAPTERS = ("module", "lookup", "inventory")
 MATRIX_CASES = ("503-then-success", "is-success-false")
 
@@ -176,8 +237,8 @@ Outcome = namedtuple("Outcome", "succeeded services message output returned")
 TRANSPORT = {"timeout": 1, "retries": 2}
 
 
-def run_module(ansible, auth, env, args):
-    options = dict(TRANSPORT, **options_of(auth))
+def run_module(ansible, auth, env, args, extra_options):
+    options = dict(TRANSPORT, **dict(options_of(auth), **extra_options))
     play = ("- name: Fault matrix\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
             "    - name: Adapter\n      hwc.res.infer_service_info: %s\n" % json.dumps(options))
     run = ansible.playbook(play, auth=None, env=env, args=args)
@@ -185,10 +246,10 @@ def run_module(ansible, auth, env, args):
     return Outcome(run.rc == 0, result.get("services"), result.get("msg", ""), run.output, json.dumps(run.results))
 
 
-def run_lookup(ansible, auth, env, args):
+def run_lookup(ansible, auth, env, args, extra_options):
     # Secrets reach a lookup through a vars file, as vaulted ones do: Ansible quotes the failing
     # task and the lines around it in its error, and a literal written there is the playbook's own text.
-    options = dict(TRANSPORT, **options_of(auth))
+    options = dict(TRANSPORT, **dict(options_of(auth), **extra_options))
     keywords = ", ".join("%s=fault_%s" % (name, name) for name in sorted(options))
     variables = ansible.tmp_path / "secrets.yml"
     variables.write_text(json.dumps(dict(("fault_" + name, value) for name, value in options.items())))
@@ -201,8 +262,8 @@ def run_lookup(ansible, auth, env, args):
     return Outcome(run.rc == 0, services, result.get("msg", ""), run.output, json.dumps(run.results))
 
 
-def run_inventory(ansible, auth, env, args):
-    config = dict(TRANSPORT, plugin="hwc.res.infer_services", **options_of(auth))
+def run_inventory(ansible, auth, env, args, extra_options):
+    config = dict(TRANSPORT, plugin="hwc.res.infer_services", **dict(options_of(auth), **extra_options))
     env = dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
     # At -vvvv ansible-core prints its own diagnostics on stdout too: read the inventory from a file.
     listing_file = ansible.tmp_path / "listed.json"
@@ -238,7 +299,7 @@ def test_fault(ansible, simulator, name, adapter, verbosity):
         fault.setup(simulator)
     args = [] if verbosity == "default" else ["-vvvv"]
     started = time.monotonic()
-    outcome = RUNNERS[adapter](ansible, fault.auth, environment_of(fault.auth, fault.env), args)
+    outcome = RUNNERS[adapter](ansible, fault.auth, environment_of(fault.auth, fault.env), args, fault.options)
     elapsed = time.monotonic() - started
 
     assert outcome.succeeded == fault.succeeds, outcome.output
@@ -255,8 +316,57 @@ def test_fault(ansible, simulator, name, adapter, verbosity):
             assert fragment in outcome.message, outcome.output
     if verbosity == "default":
         assert "Traceback" not in outcome.output
-    for secret in SECRETS:
+    for secret in SECRETS + (ISSUED_TOKEN_PREFIX,) + tuple(fault.absent):
         assert secret not in outcome.output
         assert secret not in outcome.returned
     # Retries and timeouts are bounded: 3 attempts of at most 1 s, backoff and Retry-After included.
     assert elapsed < 30
+
+
+# -- Hardening of the client: runs that are not one fault of one adapter --------------------------------------
+def test_ctrl_c_during_an_inventory_read_cancels_the_queued_projects(ansible, simulator):
+    # Sixteen projects, two at a time, each read taking a second: a full read takes eight seconds.
+    simulator.latency = 1.0
+    projects = ["%032x" % number for number in range(1, 16)] + [PROJECT_ID]
+    config = dict(plugin="hwc.res.infer_services", projects=projects, max_workers=2, fail_on_errors=False,
+                  timeout=5, retries=0, **options_of("token"))
+    path = ansible.tmp_path / "interrupted.infer_services.yml"
+    path.write_text(json.dumps(config))
+    env = ansible.env(auth=None, **environment_of("token", {}))
+    process = subprocess.Popen([str(BIN / "ansible-inventory"), "-i", str(path), "--list"], env=env,
+                               cwd=str(ansible.tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while simulator.counters["list"] < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert simulator.counters["list"] >= 2, process.communicate()
+        process.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    # Within two seconds plus one request (one second here), not after the eight seconds of the queue.
+    assert time.monotonic() - interrupted < 5, stdout + stderr
+    assert process.returncode != 0
+    assert simulator.counters["list"] <= 6
+    assert "Traceback" not in stdout + stderr
+    assert AUTH_TOKEN not in stdout + stderr
+
+
+def test_missing_requests_names_the_interpreter_and_keeps_the_traceback(ansible, tmp_path):
+    # A requests package that cannot be imported, ahead of the real one on the module's path.
+    shadow = tmp_path / "shadow" / "requests"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named requests (shadowed by the test)')\n")
+    run = ansible.playbook(
+        "- name: Missing requests\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
+        "    - name: Adapter\n      hwc.res.infer_service_info:\n",
+        # -vvv keeps a module's traceback before ansible-core 2.19; from 2.19 on, DISPLAY_TRACEBACK does.
+        env={"PYTHONPATH": str(shadow.parent), "ANSIBLE_DISPLAY_TRACEBACK": "error"}, args=["-vvv"])
+    result = run.task("Adapter")["result"]
+    assert run.rc != 0
+    assert "Failed to import the required Python library (requests) on" in result["msg"]
+    assert "Python %s" % sys.executable in result["msg"]
+    assert "shadowed by the test" in result["exception"]

@@ -175,7 +175,7 @@ def test_check_mode_reads_and_changes_nothing(ansible, simulator):
 
 @pytest.mark.parametrize("task, message", [
     ("hwc.res.infer_service_info:\n        wait: true\n        wait_sleep: 0",
-     "wait_timeout must be 0 or more and wait_sleep 1 or more"),
+     "wait_sleep must be from 1 to 3600, got 0."),
     ("hwc.res.infer_service_info:\n        endpoint: res.example.com",
      "endpoint must be an http:// or https:// URL, got 'res.example.com'."),
     ("hwc.res.infer_service_info:\n        query: '[?'",

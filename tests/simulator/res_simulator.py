@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gzip
 import hashlib
 import hmac
 import importlib.util
@@ -63,6 +64,10 @@ FAULT_PARAMS = {  # kind -> accepted parameters; checked so a typo fails loudly 
     "missing_services": set(),
     "expire_token": set(),
     "raw": {"status", "body", "headers"},
+    "echo": {"status", "error_msg"},
+    "drip": {"seconds_per_byte"},
+    "endless_chunked": {"interval"},
+    "gzip_bomb": {"decoded_mib"},
 }
 BODY_KINDS = ("json", "html", "gateway", "empty")
 LIST_FIELDS = ("service_id", "service_name", "description", "infer_type", "status", "is_shared",
@@ -91,6 +96,37 @@ class HttpReply(Exception):
     def __init__(self, status, payload, headers=None, content_type=JSON_TYPE):
         super().__init__(status)
         self.status, self.payload, self.headers, self.content_type = status, payload, dict(headers or {}), content_type
+
+
+class StreamedReply(HttpReply):
+    """An answer whose body is written piece by piece: ``pieces`` yields (bytes, seconds to wait after them).
+
+    Without a ``length`` the body goes out chunked (and may never end); with one, as a Content-Length body.
+    """
+
+    def __init__(self, status, pieces, headers=None, length=None):
+        super().__init__(status, b"", headers)
+        self.pieces, self.length = pieces, length
+
+
+def _drip(body, seconds_per_byte):
+    for index in range(len(body)):
+        yield body[index:index + 1], seconds_per_byte
+
+
+def _endless_services(interval):
+    yield b'{"is_success": true, "services": [', interval
+    service = json.dumps(complete_service({"service_name": "res-endless"})).encode("utf-8") + b", "
+    piece = service * max(1, 65536 // len(service))
+    while True:
+        yield piece, interval
+
+
+def _gzip_bomb(decoded_mib):
+    # Concatenated gzip members decode as one stream: one MiB of zeros compresses to about 1 KiB.
+    member = gzip.compress(bytes(1024 * 1024))
+    for _ in range(int(decoded_mib)):
+        yield member, 0.0
 
 
 def gateway_error(status, message, code="APIGW.0301"):
@@ -533,6 +569,15 @@ class ResSimulator:
             self._tick(project_id)
         return {"is_success": True, "services": listed}
 
+    def _list_services_if_known(self, url_path):
+        """The normal list answer for a list path (unauthenticated: for faults that alter the body only)."""
+        match = re.match(r"^/v1/([^/]+)/infer-services/?$", url_path)
+        if match and match.group(1) in self._projects:
+            with self._lock:
+                services = self._project(match.group(1))["workspaces"].get("0", [])
+                return {"is_success": True, "services": [{k: s[k] for k in LIST_FIELDS if k in s} for s in services]}
+        return {"is_success": True, "services": []}
+
     def _service_details(self, project_id, service_id, workspace_id):
         with self._lock:
             service = self._find_service(project_id, service_id, workspace_id)
@@ -770,6 +815,19 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "expire_token":
             expires_at = self.sim._token_expiry(self.headers.get("X-Auth-Token"))
             return gateway_error(401, IAM_AUTH + "token expires, expires_at:" + _format_time(expires_at))
+        if fault.kind == "echo":
+            # A gateway that quotes the request in its error text: every header and the body, secrets and all.
+            echoed = "; ".join("%s: %s" % (name, value) for name, value in self.headers.items())
+            text = "%s request headers: %s; request body: %s" % (
+                params.get("error_msg", "Bad request."), echoed, self.body.decode("utf-8", "replace"))
+            return gateway_error(int(params.get("status", 400)), text, "APIGW.0201")
+        if fault.kind == "drip":
+            body = json.dumps(self.sim._list_services_if_known(self.url_path)).encode("utf-8")
+            return StreamedReply(200, _drip(body, float(params.get("seconds_per_byte", 1.0))), length=len(body))
+        if fault.kind == "endless_chunked":
+            return StreamedReply(200, _endless_services(float(params.get("interval", 0.0))))
+        if fault.kind == "gzip_bomb":
+            return StreamedReply(200, _gzip_bomb(params.get("decoded_mib", 200)), {"Content-Encoding": "gzip"})
         if fault.kind == "raw":
             body = params.get("body", b"")
             if isinstance(body, (dict, list)):
@@ -841,6 +899,27 @@ class _Handler(BaseHTTPRequestHandler):
             return HttpReply(400, {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)})
         return HttpReply(200, {"ok": True})
 
+    def _send_streamed(self, reply, headers):
+        self.close_connection = True
+        try:
+            self.send_response(reply.status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if reply.length is None:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(reply.length))
+            self.end_headers()
+            for piece, pause in reply.pieces:
+                self.wfile.write(piece if reply.length is not None else b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                if pause:
+                    time.sleep(pause)
+            if reply.length is None:
+                self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def _send(self, reply):
         payload = reply.payload
         if isinstance(payload, dict) and payload.get("request_id", "") is None:
@@ -853,6 +932,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             headers = {k: v for k, v in headers.items() if k.lower() != name.lower()}
             headers[name] = str(value)
+        if isinstance(reply, StreamedReply):
+            return self._send_streamed(reply, headers)
         try:
             self.send_response(reply.status)
             for name, value in headers.items():

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import re
@@ -404,6 +405,44 @@ def test_raw_fault(sim):
     answer = token_get(details_url(sim, RANK_PROD))
     assert answer.status_code == 418 and answer.text == "short and stout"
     assert answer.headers["Content-Type"] == "text/plain" and answer.headers["X-Custom"] == "1"
+
+
+def test_echo_fault_quotes_the_request_headers_and_body(sim):
+    sim.add_fault("token", "echo", status=400, error_msg="\x1b[31mBad.")
+    answer = requests.post(sim.url + "/v3/auth/tokens", json=password_body({"name": "cn-north-4"}), timeout=10)
+    body = answer.json()
+    assert answer.status_code == 400 and body["error_code"] == "APIGW.0201"
+    assert body["error_msg"].startswith("\x1b[31mBad. request headers: ")
+    assert '"password": "Demo-Passw0rd!"' in body["error_msg"]
+    sim.add_fault("list", "echo", status=401)
+    assert VALID_TOKEN in token_get(list_url(sim)).json()["error_msg"]
+
+
+def test_drip_fault_sends_the_list_a_byte_at_a_time(sim):
+    sim.add_fault("list", "drip", seconds_per_byte=0.001)
+    answer = token_get(list_url(sim))
+    assert answer.status_code == 200 and len(answer.json()["services"]) == 6
+    assert int(answer.headers["Content-Length"]) == len(answer.content)
+
+
+def test_endless_chunked_fault_never_ends(sim):
+    sim.add_fault("list", "endless_chunked")
+    with requests.get(list_url(sim), stream=True, timeout=10) as answer:
+        assert answer.headers["Transfer-Encoding"] == "chunked"
+        received = 0
+        for chunk in answer.iter_content(65536):
+            received += len(chunk)
+            if received > 4 * 1024 * 1024:
+                break
+    assert received > 4 * 1024 * 1024
+
+
+def test_gzip_bomb_fault_expands_a_small_body(sim):
+    sim.add_fault("list", "gzip_bomb", decoded_mib=3)
+    with requests.get(list_url(sim), stream=True, timeout=10) as answer:
+        compressed = answer.raw.read(decode_content=False)
+    assert answer.headers["Content-Encoding"] == "gzip" and len(compressed) < 64 * 1024
+    assert len(gzip.decompress(compressed)) == 3 * 1024 * 1024
 
 
 def test_fault_order_wildcard_forever_and_clear(sim):

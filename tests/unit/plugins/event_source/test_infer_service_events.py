@@ -306,7 +306,7 @@ def test_cancelling_the_source_ends_it_promptly_while_a_request_hangs(source, ar
     ({"statuses": ["stopped"]}, "statuses"),
     ({"projects": [{"project": "x"}]}, "projects[0] has unknown key project"),
     ({"user": None, "password": None, "domain": None}, "No credentials were given"),
-    ({"timeout": 0}, "timeout must be at least 1"),
+    ({"timeout": 0}, "timeout must be from 1 to 3600, got 0."),
 ])
 def test_bad_arguments_fail_at_start_saying_what_to_fix(bad, expected, args):
     main = runpy.run_path(str(SOURCE))["main"]

@@ -273,14 +273,53 @@ def test_workspace_selects_other_services(sim):
     ({"auth_token": "S3CRET-TK"}, "project_id (HW_PROJECT_ID) is required with auth_token"),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "ftp://x"}, "endpoint must be an http:// or https:// URL"),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "https://x?a=1"}, "must not carry a query"),
-    ({"auth_token": "S3CRET-TK", "project_id": "p", "timeout": 0}, "timeout must be at least 1"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "timeout": 0}, "timeout must be from 1 to 3600, got 0."),
     ({"auth_token": "S3CRET-TK", "project_id": "p", "retries": "many"}, "retries must be a whole number"),
+    # Values too big for Python's clocks are range errors, not "timestamp too large to convert to C _PyTime_t".
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "timeout": 10 ** 12},
+     "timeout must be from 1 to 3600, got 1000000000000."),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "retries": 11}, "retries must be from 0 to 10, got 11."),
+    # Header-bound values: named with their variable, never quoted (a token wrapped over two lines).
+    ({"auth_token": "S3CRET-TK-PART1\nS3CRET-PART2", "project_id": "p"},
+     "auth_token (HW_AUTH_TOKEN) holds a line break, a blank, another control character or a non-ASCII character"),
+    ({"access_key": "AK", "secret_key": "S3CRET-SK", "security_token": "S3CRET-ST\r\nX-Injected: 1"},
+     "security_token (HW_SECURITY_TOKEN) holds a line break"),
+    ({"access_key": "AK\x1b", "secret_key": "S3CRET-SK"}, "access_key (HW_ACCESS_KEY) holds a line break"),
+    ({"access_key": "AK", "secret_key": "S3CRET-SK\nS3CRET-2"}, "secret_key (HW_SECRET_KEY) holds a line break"),
+    ({"auth_token": "S3CRET-TK", "project_id": u"pröject"}, "project_id (HW_PROJECT_ID) holds a line break"),
+    # The password of an endpoint's user info would go into the Host header and connection errors.
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "endpoint": "https://admin:S3CRET-URL@res.example.com/x"},
+     "endpoint (HW_RES_ENDPOINT) must not carry a user name or password (user:password@), "
+     "got https://res.example.com/x"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "identity_endpoint": "admin:S3CRET-URL@iam.example.com"},
+     "identity_endpoint (HW_AUTH_URL) must not carry a user name or password"),
+    ({"auth_token": "S3CRET-TK", "project_id": "p", "ca_path": "/nonexistent/ca.pem"},
+     "ca_path (HW_CA_PATH) names /nonexistent/ca.pem, which does not exist"),
 ])
 def test_configuration_errors_say_what_to_fix(options, message):
     with pytest.raises(ResError) as caught:
         ConnectionConfig(options)
     assert message in caught.value.message
     assert "S3CRET" not in caught.value.message
+    assert u"pröject" not in caught.value.message
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"])
+def test_ca_bundle_comes_from_the_environment_as_in_ansible_builtin_uri(monkeypatch, tmp_path, variable):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    token = {"auth_token": "t", "project_id": "p"}
+    assert ConnectionConfig(token).verify is True
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("")
+    monkeypatch.setenv(variable, str(bundle))
+    assert ConnectionConfig(token).verify == str(bundle)
+    assert ConnectionConfig(dict(token, ca_path=__file__)).verify == __file__
+    assert ConnectionConfig(dict(token, validate_certs=False)).verify is False
+    monkeypatch.setenv(variable, str(tmp_path / "missing.pem"))
+    with pytest.raises(ResError) as caught:
+        ConnectionConfig(token)
+    assert caught.value.message.startswith("%s names %s, which does not exist" % (variable, tmp_path / "missing.pem"))
 
 
 def test_default_endpoints_follow_region_and_cloud():

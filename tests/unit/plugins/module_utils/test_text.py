@@ -1,15 +1,18 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""API text made printable."""
+"""API text made printable, and secrets removed from server text."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+from urllib.parse import quote, quote_plus
+
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils._text import printable
+from ansible_collections.hwc.res.plugins.module_utils._text import REDACTED, Redactor, printable
 
 
 @pytest.mark.parametrize("text, shown", [
@@ -20,3 +23,21 @@ from ansible_collections.hwc.res.plugins.module_utils._text import printable
 ])
 def test_control_characters_become_visible_escapes(text, shown):
     assert printable(text) == shown
+
+
+@pytest.mark.parametrize("secret", ["Pw-plain-0001", u'Pw-"quoted"\\back\\slash-ü', "Pw with blanks&=+"])
+def test_redactor_removes_a_secret_in_every_echoed_form(secret):
+    redact = Redactor([secret, None, ""])
+    echoes = [secret, json.dumps({"password": secret}), json.dumps(secret, ensure_ascii=False), repr(secret),
+              quote(secret, safe=""), quote_plus(secret)]
+    for echo in echoes:
+        assert REDACTED in redact(echo)
+        assert secret not in redact(echo) and secret[:8] not in redact(echo)
+    assert redact("nothing secret here") == "nothing secret here"
+    assert redact(None) is None
+
+
+def test_a_token_added_later_is_redacted_too():
+    redact = Redactor(["Pw-0001"])
+    redact.add("MIISsim-issued-token")
+    assert redact("X-Auth-Token: MIISsim-issued-token; pw Pw-0001") == "X-Auth-Token: %s; pw %s" % (REDACTED, REDACTED)

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import patch
@@ -103,10 +104,17 @@ def test_api_failure_returns_status_and_codes(sim, connection):
     assert outcome.result["request_id"]
 
 
-@pytest.mark.parametrize("wait_options", [{"wait_sleep": 0}, {"wait_timeout": -1}])
-def test_bad_wait_options(connection, wait_options):
+@pytest.mark.parametrize("wait_options, message", [
+    ({"wait_sleep": 0}, "wait_sleep must be from 1 to 3600, got 0."),
+    ({"wait_timeout": -1}, "wait_timeout must be from 0 to 86400, got -1."),
+    # Beyond the ranges, time.sleep() and the clocks overflow ("timestamp too large to convert to C _PyTime_t").
+    ({"wait_sleep": 10 ** 12}, "wait_sleep must be from 1 to 3600, got 1000000000000."),
+    ({"timeout": 10 ** 12}, "timeout must be from 1 to 3600, got 1000000000000."),
+    ({"retries": 10 ** 6}, "retries must be from 0 to 10, got 1000000."),
+])
+def test_out_of_range_options_are_refused(connection, wait_options, message):
     outcome = run_module(dict(connection, wait=True, **wait_options))
-    assert outcome.failed and "wait_timeout must be 0 or more and wait_sleep 1 or more" in outcome.result["msg"]
+    assert outcome.failed and outcome.result["msg"] == message
 
 
 def test_wait_times_out_naming_what_is_missing(connection):
@@ -118,16 +126,37 @@ def test_wait_times_out_naming_what_is_missing(connection):
     assert outcome.result["msg"] == (
         "Timed out after 0 seconds waiting for status running: res-recall-v1 (%s) is stopped; "
         "service name res-not-yet does not exist yet." % recall_id)
+    # What the last poll saw comes back with the failure, so a playbook can report the late services.
+    assert [service["service_name"] for service in outcome.result["services"]] == ["res-recall-v1"]
+    summary = outcome.result["summary"]
+    assert (summary["total"], summary["by_status"]) == (1, {"stopped": 1})
+
+
+def test_wait_deadline_cuts_a_slow_poll_short(connection, sim):
+    # The first poll answers at once; every later one would take 20 s, far beyond the wait.
+    sim.add_fault("list", "latency", times=1, seconds=0)
+    sim.add_fault("list", "latency", times=None, seconds=20)
+    started = time.monotonic()
+    outcome = run_module(dict(connection, name=["res-recall-v1"], wait=True, wait_timeout=2, wait_sleep=1,
+                              timeout=30))
+    assert time.monotonic() - started < 10
+    assert outcome.failed and outcome.result["msg"].startswith("Timed out after 2 seconds waiting for status running")
+    assert [service["status"] for service in outcome.result["services"]] == ["stopped"]
 
 
 @pytest.mark.parametrize("environ, verify", [({"HW_VALIDATE_CERTS": "", "HW_CA_PATH": ""}, True),
                                              ({"HW_VALIDATE_CERTS": "False"}, False),
-                                             ({"HW_VALIDATE_CERTS": "true", "HW_CA_PATH": "/etc/pki/res.pem"},
-                                              "/etc/pki/res.pem")])
-def test_tls_settings_come_from_the_environment_and_empty_is_unset(sim, connection, monkeypatch, environ, verify):
+                                             ({"HW_VALIDATE_CERTS": "true", "HW_CA_PATH": "{bundle}"}, "{bundle}")])
+def test_tls_settings_come_from_the_environment_and_empty_is_unset(sim, connection, monkeypatch, tmp_path,
+                                                                   environ, verify):
     # AWX injects "True"/"False" for a set field and "" for one left empty (Ansible would reject "" as a bool).
+    bundle = tmp_path / "res-ca.pem"
+    bundle.write_text("")
+    verify = verify.format(bundle=bundle) if isinstance(verify, str) else verify
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in dict(environ, HW_ACCESS_KEY="", HW_AUTH_TOKEN="").items():
-        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name, value.format(bundle=bundle))
     seen = []
     real_config = infer_service_info.ConnectionConfig
 

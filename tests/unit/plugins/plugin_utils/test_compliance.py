@@ -246,6 +246,12 @@ def test_forbidden_statuses_match_exactly():
         ("c", "forbidden_statuses", "c: status failed is forbidden")]
 
 
+def test_control_characters_in_api_text_are_escaped_in_the_sentences():
+    services = [service(u"res-\x1b[2Ja", status=u"concerning\x07")]
+    assert violations(services, {"forbidden_statuses": [u"concerning\x07"]}) == [
+        (u"res-\x1b[2Ja", "forbidden_statuses", u"res-\\x1b[2Ja: status concerning\\x07 is forbidden")]
+
+
 @pytest.mark.parametrize("calls, failures, expected", [
     (5000, 900, ("failed", "res-a: failure rate 18.0% exceeds 5.0% (900 of 5000 calls)")),
     (1000, 50, ("passed", None)),  # exactly the limit is allowed
