@@ -26,6 +26,7 @@ ProjectTarget = namedtuple("ProjectTarget", "project_id region endpoint workspac
 PROJECT_KEYS = ProjectTarget._fields
 DEFAULT_PROJECT = ProjectTarget(None, None, None, None)
 
+
 def project_targets(entries, default_workspace_id):
     """Validate the projects option and return its ProjectTargets, in the configured order.
 
