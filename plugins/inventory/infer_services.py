@@ -101,10 +101,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+# Three inventory sources, one file each (a source file holds one YAML document).
+---
 # prod.infer_services.yml: every service of the project in HW_PROJECT_ID,
 # with the credentials of the HW_* environment (an AWX credential injects them)
 plugin: hwc.res.infer_services
 
+---
 # all.infer_services.yml: two projects, one of them in two workspaces, only services that
 # need attention, grouped by type, and an alert variable per host
 plugin: hwc.res.infer_services
@@ -123,6 +126,7 @@ groups:
 compose:
   alert: failure_rate > 0.05
 
+---
 # ids.infer_services.yml: hosts named by service ID, the password from another environment
 # variable, and the services cached for ten minutes
 plugin: hwc.res.infer_services
