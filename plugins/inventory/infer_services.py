@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: infer_services
 short_description: Huawei Cloud RES inference services as inventory hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes every inference service of one or more Huawei Cloud Recommender System (RES) projects and workspaces an
     inventory host, so plays can target services by status, project or any field, for example in an AWX
