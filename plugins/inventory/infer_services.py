@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: infer_services
 short_description: Huawei Cloud RES inference services as inventory hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Makes every inference service of one or more Huawei Cloud Recommender System (RES) projects and workspaces an
     inventory host, so plays can target services by status, project or any field, for example in an AWX
@@ -79,10 +79,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+# Three inventory sources, one file each (a source file holds one YAML document).
+---
 # prod.infer_services.yml: every service of the project in HW_PROJECT_ID,
 # with the credentials of the HW_* environment (an AWX credential injects them)
 plugin: hwc.res.infer_services
 
+---
 # all.infer_services.yml: two projects, one of them in two workspaces, only services that
 # need attention, grouped by type, and an alert variable per host
 plugin: hwc.res.infer_services
@@ -101,6 +104,7 @@ groups:
 compose:
   alert: failure_rate > 0.05
 
+---
 # ids.infer_services.yml: hosts named by service ID, the password from another environment
 # variable, and the services cached for ten minutes
 plugin: hwc.res.infer_services

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: infer_services
 short_description: Huawei Cloud RES inference services, to loop over or pick from
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns the inference services of one or more Huawei Cloud Recommender System (RES) projects and workspaces,
     normalized exactly as the RV(hwc.res.infer_service_info#module:services) that the M(hwc.res.infer_service_info)

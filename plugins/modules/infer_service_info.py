@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: infer_service_info
 short_description: List Huawei Cloud RES inference services, filter them, and wait for a status
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the inference services of one or more Huawei Cloud Recommender System (RES) projects and workspaces,
     normalized for use in playbooks, and filters them by ID, name, status, type and sharing.
