@@ -106,12 +106,14 @@ _raw:
   elements: raw
 """
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 from ansible_collections.hwc.res.plugins.module_utils._client import ResClient, ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
 
 display = Display()
@@ -147,9 +149,21 @@ def select_by_terms(services, terms):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
+        with raised_as(AnsibleLookupError):
+            self._reject_unknown(kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         with raised_as(AnsibleLookupError):
             return make_unsafe(self._services(service_terms(terms)))
+
+    def _reject_unknown(self, keywords):
+        """Fail on a keyword that is no option: Ansible would ignore a misspelled filter and return every service."""
+        valid = sorted(name for name in C.config.get_configuration_definitions("lookup", self._load_name)
+                       if name != "_terms")
+        unknown = sorted(name for name in keywords if name not in valid)
+        if unknown:
+            raise ResError("hwc.res.infer_services: unknown option%s %s. Valid options: %s." % (
+                "s" if len(unknown) > 1 else "", ", ".join(printable(name) for name in unknown),
+                ", ".join(valid)))
 
     def _services(self, terms):
         with ResClient(connection_config(self.get_option)) as client:
