@@ -19,7 +19,8 @@ description:
   - Host vars are the service's fields, normalized exactly as the RV(hwc.res.infer_service_info#module:services)
     that the M(hwc.res.infer_service_info) module returns, plus C(project_id), C(workspace_id) and C(region).
     Fields whose name starts with C(ansible_) are not set, so data from the API can never choose how Ansible
-    connects.
+    connects. A field whose name is not a valid variable name is set under a valid one (C(with-dash) as
+    C(with_dash)), with one warning per field.
   - "Every host is in the groups C(infer_services), C(status_<status>) and C(project_<project_id>)
     (characters that are invalid in group names become C(_))."
 author:
@@ -47,6 +48,9 @@ options:
       - A name that several services would share goes to none of them. Each of those hosts is named
         C(<name>_<project_id>), or C(<name>_<service_id>) when another of them is in the same project (in another
         workspace). This depends only on the services read, never on which project answered first.
+      - A host must not shadow C(localhost) or a group. A name that is C(localhost), C(all), C(ungrouped),
+        C(infer_services), starts with C(status_) or C(project_), or is a group that O(groups) or O(keyed_groups)
+        make, becomes C(<name>_<service_id>), with a warning.
     type: list
     elements: str
     default: [service_name]

@@ -51,6 +51,8 @@ notes:
     lookup call. When a task fails, Ansible quotes the task's own lines in the error, and a literal secret
     written there would be shown with them.
   - Everything the API sent is marked unsafe, so a service name or description is never rendered as a template.
+  - A keyword that is not an option of this lookup (a misspelled V(staus=stopped)) fails the lookup, naming it
+    and the valid options, rather than returning every service.
 seealso:
   - module: hwc.res.infer_service_info
     description: The same services as a task result, with a summary and waiting for a status.
