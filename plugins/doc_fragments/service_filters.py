@@ -22,7 +22,9 @@ options:
   status:
     description:
       - Keep only services in one of these statuses.
-      - RES documents V(deploying), V(running), V(stopped) and V(concerning); any other value is matched as given.
+      - RES documents V(deploying), V(running), V(stopped) and V(concerning); these match in any case
+        (V(Running) is V(running)). Any other value gives a warning and is matched exactly as given, since RES
+        may add statuses.
     type: list
     elements: str
   infer_type:

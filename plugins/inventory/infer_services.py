@@ -19,7 +19,8 @@ description:
   - Host vars are the service's fields, normalized exactly as the RV(hwc.res.infer_service_info#module:services)
     that the M(hwc.res.infer_service_info) module returns, plus C(project_id), C(workspace_id) and C(region).
     Fields whose name starts with C(ansible_) are not set, so data from the API can never choose how Ansible
-    connects.
+    connects. A field whose name is not a valid variable name is set under a valid one (C(with-dash) as
+    C(with_dash)), with one warning per field.
   - "Every host is in the groups C(infer_services), C(status_<status>) and C(project_<project_id>)
     (characters that are invalid in group names become C(_))."
 author:
@@ -38,6 +39,9 @@ options:
       - A name that several services would share goes to none of them. Each of those hosts is named
         C(<name>_<project_id>), or C(<name>_<service_id>) when another of them is in the same project (in another
         workspace). This depends only on the services read, never on which project answered first.
+      - A host must not shadow C(localhost) or a group. A name that is C(localhost), C(all), C(ungrouped),
+        C(infer_services), starts with C(status_) or C(project_), or is a group that O(groups) or O(keyed_groups)
+        make, becomes C(<name>_<service_id>), with a warning.
     type: list
     elements: str
     default: [service_name]
@@ -120,14 +124,23 @@ cache_timeout: 600
 
 from functools import partial
 
+from ansible import constants as C
 from ansible.errors import AnsibleParserError
+from ansible.inventory.data import InventoryData
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError
 from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
-from ansible_collections.hwc.res.plugins.plugin_utils._inventory import assign_host_names, cache_scope
+from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
+    ReservedNames,
+    assign_host_names,
+    cache_scope,
+    host_var_names,
+    preferred_name,
+)
 
 ALL_GROUP = "infer_services"
 RESERVED_PREFIX = "ansible_"
@@ -187,26 +200,66 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _populate(self, blocks):
         service_filter = ServiceFilter.from_options(self.get_option)
+        for warning in service_filter.warnings:
+            self.display.warning(warning)
         services = [dict(service, region=block["region"])
                     for block in blocks for service in service_filter.apply(block["services"])]
-        assignments, nameless = assign_host_names(services, self.get_option("hostnames"))
+        var_names = self._host_var_names(services)
+        assignments, nameless = assign_host_names(services, self.get_option("hostnames"),
+                                                  self._reserved_names(services, var_names))
         for service in nameless:
             self.display.warning("Service %s (%s) of project %s has none of the hostnames fields %s; it is left out."
-                                 % (service["service_name"], service["service_id"], service["project_id"],
-                                    ", ".join(self.get_option("hostnames"))))
+                                 % (printable(service["service_name"]), printable(service["service_id"]),
+                                    service["project_id"], ", ".join(self.get_option("hostnames"))))
         self.inventory.add_group(ALL_GROUP)
-        for name, service in assignments:
-            self._add_service_host(name, service)
+        for assignment in assignments:
+            if assignment.renamed:
+                self.display.warning(
+                    "Service %s (%s) of project %s would be the host %s, a name kept for localhost or a group; it "
+                    "is the host %s." % (printable(assignment.service["service_name"]),
+                                         printable(assignment.service["service_id"]), assignment.service["project_id"],
+                                         printable(preferred_name(assignment.service, self.get_option("hostnames"))),
+                                         printable(assignment.name)))
+            self._add_service_host(assignment.name, assignment.service, var_names)
 
-    def _add_service_host(self, name, service):
-        host = self.inventory.add_host(make_unsafe(name), group=ALL_GROUP)
-        reserved = sorted(key for key in service if key.startswith(RESERVED_PREFIX))
+    def _host_var_names(self, services):
+        """{field: host var name or None} for every field of ``services``, with one warning per field renamed or left out."""
+        var_names = host_var_names(set(field for service in services for field in service), RESERVED_PREFIX)
+        reserved = sorted(field for field, name in var_names.items() if name is None)
         if reserved:
-            self.display.warning("RES sent fields that Ansible reserves (%s) for service %s (%s); they are not set "
-                                 "as host vars." % (", ".join(reserved), service["service_name"], service["service_id"]))
+            self.display.warning("RES sent fields that Ansible reserves (%s); they are not set as host vars."
+                                 % ", ".join(printable(field) for field in reserved))
+        for field, name in sorted(var_names.items()):
+            if name not in (None, field):
+                self.display.warning("RES sent the field %s, which is not a valid variable name; it is set as the "
+                                     "host var %s." % (printable(repr(field)), name))
+        return var_names
+
+    def _reserved_names(self, services, var_names):
+        """The ReservedNames of this source: localhost, every group it or another source makes, and its group prefixes."""
+        names = set(C.LOCALHOST) | {"all", "ungrouped", ALL_GROUP} | set(self.inventory.groups)
+        names.update(self._sanitize_group_name(name) for name in self.get_option("groups") or {})
+        if self.get_option("keyed_groups"):
+            names.update(self._keyed_group_names(services, var_names))
+        return ReservedNames(names, prefixes=("status_", "project_"))
+
+    def _keyed_group_names(self, services, var_names):
+        """The groups keyed_groups would make: the services added once to a scratch inventory under names no group has."""
+        real = self.inventory
+        self.inventory = InventoryData()
+        self.inventory.add_group(ALL_GROUP)
+        try:
+            for index, service in enumerate(services):
+                self._add_service_host(u"\u2063probe-%d" % index, service, var_names)
+            return set(self.inventory.groups)
+        finally:
+            self.inventory = real
+
+    def _add_service_host(self, name, service, var_names):
+        host = self.inventory.add_host(make_unsafe(name), group=ALL_GROUP)
         for key, value in service.items():
-            if key not in reserved:
-                self.inventory.set_variable(host, key, make_unsafe(value))
+            if var_names[key] is not None:
+                self.inventory.set_variable(host, var_names[key], make_unsafe(value))
         if self.get_option("connection"):
             self.inventory.set_variable(host, "ansible_connection", self.get_option("connection"))
         # Sanitizing turns every character but letters, digits and _ into _: no template survives it.

@@ -54,6 +54,8 @@ notes:
     lookup call. When a task fails, Ansible quotes the task's own lines in the error, and a literal secret
     written there would be shown with them.
   - Everything the API sent is marked unsafe, so a service name or description is never rendered as a template.
+  - A keyword that is not an option of this lookup (a misspelled V(staus=stopped)) fails the lookup, naming it
+    and the valid options, rather than returning every service.
 seealso:
   - module: hwc.res.infer_service_info
     description: The same services as a task result, with a summary and waiting for a status.
@@ -120,6 +122,7 @@ _raw:
 
 from functools import partial
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -128,6 +131,7 @@ from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPT
 from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
 
 display = Display()
@@ -163,9 +167,21 @@ def select_by_terms(services, terms):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
+        with raised_as(AnsibleLookupError):
+            self._reject_unknown(kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         with raised_as(AnsibleLookupError):
             return make_unsafe(self._services(service_terms(terms), given=kwargs))
+
+    def _reject_unknown(self, keywords):
+        """Fail on a keyword that is no option: Ansible would ignore a misspelled filter and return every service."""
+        valid = sorted(name for name in C.config.get_configuration_definitions("lookup", self._load_name)
+                       if name != "_terms")
+        unknown = sorted(name for name in keywords if name not in valid)
+        if unknown:
+            raise ResError("hwc.res.infer_services: unknown option%s %s. Valid options: %s." % (
+                "s" if len(unknown) > 1 else "", ", ".join(printable(name) for name in unknown),
+                ", ".join(valid)))
 
     def _services(self, terms, given):
         configs = project_configs(partial(connection_config, self.get_option, given), self.get_option("projects"),

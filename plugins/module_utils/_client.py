@@ -81,13 +81,14 @@ class ResClient:
     def find_services(self, service_filter=None, details=False):
         """List, normalize and filter services; with ``details``, add each match's details.
 
-        Returns (services, warnings): normalized dicts and messages about odd values the API sent.
+        Returns (services, warnings): normalized dicts, and messages about the filter and odd values the API sent.
         """
+        service_filter = service_filter or ServiceFilter()
         services, warnings = normalize_services(self.list_services(), self.project_id, self.config.workspace_id)
-        services = (service_filter or ServiceFilter()).apply(services)
+        services = service_filter.apply(services)
         if details:
             self.add_details(services)
-        return services, warnings
+        return services, service_filter.warnings + warnings
 
     def add_details(self, services):
         """Add access_address and flows from the details endpoint to each normalized service, in place."""

@@ -16,11 +16,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._text import printable
 
 DOCUMENTED_STATUSES = ("deploying", "running", "stopped", "concerning")
 REQUIRED_TEXT_FIELDS = ("service_id", "service_name", "status")
@@ -28,6 +30,16 @@ COUNTER_FIELDS = ("invocation_times", "failed_times")
 TIME_FIELDS = ("publish_time", "update_time")
 GLOB_CHARACTERS = re.compile(r"[*?\[]")
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+# The API counts calls in 64-bit integers; a bigger number is no count (and beyond 308 digits not even a float).
+MAX_COUNTER = 2 ** 63 - 1
+# Real fields (flows, labels) nest a few levels; deeper data would exhaust the stack of whatever walks it next.
+MAX_DEPTH = 32
+_LONE_SURROGATE = re.compile(u"[\ud800-\udfff]")
+_BOOLEAN_TEXT = {"true": True, "false": False}
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def _integer(value):
@@ -39,8 +51,25 @@ def _integer(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and _INTEGER.match(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than the interpreter converts
+            return None
     return None
+
+
+def _counter(value):
+    """(the count, or None; why it is None, or None)."""
+    if isinstance(value, str) and _INTEGER.match(value) and len(value.strip().lstrip("+-").lstrip("0")) > 19:
+        return None, "is too large to be a count"
+    count = _integer(value)
+    if count is None:
+        return None, "is not a whole number"
+    if count < 0:
+        return None, "is negative"
+    if count > MAX_COUNTER:
+        return None, "is too large to be a count"
+    return count, None
 
 
 def _iso_from_epoch_ms(value):
@@ -54,36 +83,90 @@ def _iso_from_epoch_ms(value):
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _safe_value(value, problems, depth=0):
+    """``value`` with what JSON output and Ansible cannot carry replaced; each kind of replacement added to ``problems``.
+
+    NaN and infinities become None (ansible-inventory --list would write invalid JSON), lone surrogates
+    become U+FFFD (no UTF-8 output can encode them); data nested deeper than MAX_DEPTH raises _TooDeep.
+    """
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            problems.add("has a lone surrogate, replaced by U+FFFD")
+            return _LONE_SURROGATE.sub(u"\ufffd", value)
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.add("is not a finite number; returned as null")
+        return None
+    if isinstance(value, (dict, list)):
+        if depth >= MAX_DEPTH:
+            raise _TooDeep()
+        if isinstance(value, list):
+            return [_safe_value(item, problems, depth + 1) for item in value]
+        return dict((_safe_value(key, problems, depth + 1), _safe_value(item, problems, depth + 1))
+                    for key, item in value.items())
+    return value
+
+
+def _safe_fields(raw, label):
+    """(a copy of ``raw`` safe to return, warnings naming the service and each field that was changed)."""
+    fields, warnings = {}, []
+    for name, value in raw.items():
+        problems = set()
+        try:
+            safe_name = _safe_value(name, problems)
+            fields[safe_name] = _safe_value(value, problems)
+        except _TooDeep:
+            fields[safe_name] = None
+            problems = ["is nested more than %d levels deep; returned as null" % MAX_DEPTH]
+        warnings.extend("%s: %s %s." % (label, printable(safe_name), problem) for problem in sorted(problems))
+    return fields, warnings
+
+
+def _is_shared(value, label):
+    """(is_shared as a boolean or None, warnings): the API documents a boolean, but text may come."""
+    if value is None or isinstance(value, bool):
+        return value, []
+    if isinstance(value, str) and value.strip().lower() in _BOOLEAN_TEXT:
+        shared = _BOOLEAN_TEXT[value.strip().lower()]
+        return shared, ["%s: is_shared %s is text, not a boolean; read as %s." % (
+            label, _excerpt(value), "true" if shared else "false")]
+    return None, ["%s: is_shared %s is not a boolean; returned as null." % (label, _excerpt(value))]
+
+
 def normalize_service(raw, project_id, workspace_id):
     """Return (service, warnings) for one service as the list endpoint sent it.
 
     Every field the API sent is kept; counters become integers, times gain an
-    ISO 8601 twin, and the query's project and workspace are added.
+    ISO 8601 twin, and the query's project and workspace are added. A value
+    that cannot be carried safely becomes null (or a safe value) with a warning.
     """
     if not isinstance(raw, dict):
         raise ResError("RES sent a service entry that is not an object: %s." % _excerpt(raw))
     for field in REQUIRED_TEXT_FIELDS:
         if not isinstance(raw.get(field), str):
             raise ResError("RES sent a service without a text %s: %s." % (field, _excerpt(raw)))
-    service = dict(raw)
-    warnings = []
-    label = "service %s (%s)" % (raw["service_name"], raw["service_id"])
+    label = "service %s (%s)" % (printable(_LONE_SURROGATE.sub(u"\ufffd", raw["service_name"])),
+                                 printable(_LONE_SURROGATE.sub(u"\ufffd", raw["service_id"])))
+    counters = dict((field, raw.get(field)) for field in COUNTER_FIELDS)
+    service, warnings = _safe_fields(dict((k, v) for k, v in raw.items() if k not in counters), label)
     service.setdefault("description", None)
-    for field in COUNTER_FIELDS:
-        service[field] = _integer(raw.get(field))
-        if service[field] is None:
-            warnings.append("%s: %s %s is not a whole number; returned as null." % (
-                label, field, _excerpt(raw.get(field))))
+    for field, value in counters.items():
+        service[field], problem = _counter(value)
+        if problem:
+            warnings.append("%s: %s %s %s; returned as null." % (label, field, _excerpt(value), problem))
     invocations, failures = service["invocation_times"], service["failed_times"]
     if invocations is None or failures is None:
         service["failure_rate"] = None
     else:
         service["failure_rate"] = float(failures) / invocations if invocations > 0 else 0.0
+    if "is_shared" in service:
+        service["is_shared"], shared_warnings = _is_shared(service["is_shared"], label)
+        warnings.extend(shared_warnings)
     for field in TIME_FIELDS:
-        service[field + "_iso"] = _iso_from_epoch_ms(raw.get(field))
-        if service[field + "_iso"] is None and raw.get(field) is not None:
+        service[field + "_iso"] = _iso_from_epoch_ms(service.get(field))
+        if service[field + "_iso"] is None and service.get(field) is not None:
             warnings.append("%s: %s %s is not a time in epoch milliseconds." % (
-                label, field, _excerpt(raw.get(field))))
+                label, field, _excerpt(service.get(field))))
     service["project_id"] = project_id
     service["workspace_id"] = workspace_id
     return service, warnings
@@ -102,7 +185,12 @@ def normalize_services(raws, project_id, workspace_id):
 
 
 def _excerpt(value, limit=80):
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:
+        return "(a value nested too deep to show)"
+    except ValueError:  # an integer past the interpreter's limit on digits
+        return "(a number too long to show)"
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -113,13 +201,19 @@ def has_glob(pattern):
 class ServiceFilter:
     """Which services to keep: every given criterion must hold; within a list, any entry may match.
 
-    ``names`` are shell-style globs on service_name (case-sensitive, as the API is).
+    ``names`` are shell-style globs on service_name (case-sensitive, as the API is). A status
+    that is a documented one in other case stands for it; any other status is kept as given (the
+    API may add statuses) and named in ``warnings``.
     """
 
     def __init__(self, service_ids=None, names=None, statuses=None, infer_type=None, is_shared=None):
         self.service_ids = list(service_ids or [])
         self.names = list(names or [])
-        self.statuses = list(statuses or [])
+        documented = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
+        self.statuses = [documented.get(status.lower(), status) for status in statuses or []]
+        self.warnings = ["status %s is not a documented status (%s); only services with exactly this status "
+                         "match." % (_excerpt(status), ", ".join(DOCUMENTED_STATUSES))
+                         for status in self.statuses if status not in DOCUMENTED_STATUSES]
         self.infer_type = infer_type
         self.is_shared = is_shared
 

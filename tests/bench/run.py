@@ -319,7 +319,30 @@ def case_details(tmp_path, report, runs, services=20, latency=0.2):
     report.side(sides[1], sides[0], 2.0)
 
 
-CASES = ("module", "inventory", "projects", "compliance", "details")
+def case_shared_host_names(ansible, simulator, report, runs, services):
+    """6. N services that share one hostnames value against N with unique ones: naming must stay linear."""
+    workspace = "bench-naming"
+    simulator.generate_services(PROJECT_ID, services, workspace_id=workspace)
+    tmp = ansible.tmp_path
+    env = timing_env(ansible)
+    sides = []
+    # Every generated service has infer_type real-time: each host is then named real-time_<service_id>.
+    for label, hostnames in (("unique names (hostnames: [service_id])", "service_id"),
+                             ("one shared name (hostnames: [infer_type])", "infer_type")):
+        path = tmp / ("%s.infer_services.yml" % hostnames)
+        path.write_text("plugin: hwc.res.infer_services\nworkspace_id: %s\nhostnames: [%s]\n" % (workspace, hostnames))
+        hosts = json.loads(subprocess.run(["ansible-inventory", "-i", str(path), "--list"], env=env, cwd=str(tmp),
+                                          capture_output=True, text=True, check=True).stdout)["_meta"]["hostvars"]
+        if len(hosts) != services:
+            raise SystemExit("bench: %d hosts for %s, expected %d" % (len(hosts), label, services))
+        sides.append(Side(label, ["ansible-inventory", "-i", str(path), "--list"], env))
+    interleave(sides, simulator, tmp, runs)
+    report.case("6. host names of %d services in one project (%d runs)" % (services, runs))
+    report.side(sides[0])
+    report.side(sides[1], sides[0], 1.25)
+
+
+CASES = ("module", "inventory", "projects", "compliance", "details", "naming")
 
 
 def main(argv=None):
@@ -327,6 +350,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each side (default 5)")
     parser.add_argument("--case", action="append", choices=CASES, help="run only these cases")
     parser.add_argument("--services", type=int, default=10000, help="services of the scale case (10000)")
+    parser.add_argument("--naming-services", type=int, default=20000,
+                        help="services of the host naming case (20000)")
     args = parser.parse_args(argv)
     cases = args.case or CASES
     for tool in ("ansible-playbook", "ansible-inventory"):
@@ -341,6 +366,8 @@ def main(argv=None):
                 case_module_vs_uri(ansible, simulator, report, args.runs)
             if "inventory" in cases:
                 case_inventory_at_scale(ansible, simulator, report, args.runs, args.services)
+            if "naming" in cases:
+                case_shared_host_names(ansible, simulator, report, args.runs, args.naming_services)
         if "projects" in cases:
             (scratch / "projects").mkdir()
             case_many_projects(scratch / "projects", report, args.runs)

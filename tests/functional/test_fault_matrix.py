@@ -237,8 +237,8 @@ Outcome = namedtuple("Outcome", "succeeded services message output returned")
 TRANSPORT = {"timeout": 1, "retries": 2}
 
 
-def run_module(ansible, auth, env, args, extra_options):
-    options = dict(TRANSPORT, **dict(options_of(auth), **extra_options))
+def run_module(ansible, auth, env, args, extra_options=None):
+    options = dict(TRANSPORT, **dict(options_of(auth), **(extra_options or {})))
     play = ("- name: Fault matrix\n  hosts: localhost\n  gather_facts: false\n  tasks:\n"
             "    - name: Adapter\n      hwc.res.infer_service_info: %s\n" % json.dumps(options))
     run = ansible.playbook(play, auth=None, env=env, args=args)
@@ -246,10 +246,10 @@ def run_module(ansible, auth, env, args, extra_options):
     return Outcome(run.rc == 0, result.get("services"), result.get("msg", ""), run.output, json.dumps(run.results))
 
 
-def run_lookup(ansible, auth, env, args, extra_options):
+def run_lookup(ansible, auth, env, args, extra_options=None):
     # Secrets reach a lookup through a vars file, as vaulted ones do: Ansible quotes the failing
     # task and the lines around it in its error, and a literal written there is the playbook's own text.
-    options = dict(TRANSPORT, **dict(options_of(auth), **extra_options))
+    options = dict(TRANSPORT, **dict(options_of(auth), **(extra_options or {})))
     keywords = ", ".join("%s=fault_%s" % (name, name) for name in sorted(options))
     variables = ansible.tmp_path / "secrets.yml"
     variables.write_text(json.dumps(dict(("fault_" + name, value) for name, value in options.items())))
@@ -262,8 +262,8 @@ def run_lookup(ansible, auth, env, args, extra_options):
     return Outcome(run.rc == 0, services, result.get("msg", ""), run.output, json.dumps(run.results))
 
 
-def run_inventory(ansible, auth, env, args, extra_options):
-    config = dict(TRANSPORT, plugin="hwc.res.infer_services", **dict(options_of(auth), **extra_options))
+def run_inventory(ansible, auth, env, args, extra_options=None):
+    config = dict(TRANSPORT, plugin="hwc.res.infer_services", **dict(options_of(auth), **(extra_options or {})))
     env = dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
     # At -vvvv ansible-core prints its own diagnostics on stdout too: read the inventory from a file.
     listing_file = ansible.tmp_path / "listed.json"
@@ -283,6 +283,105 @@ RUNNERS = {"module": run_module, "lookup": run_lookup, "inventory": run_inventor
 def simulator():
     with ResSimulator(data=secret_data()) as sim:
         yield sim
+
+
+# ---- Data and names the API sends: values and names that must not break a run ---------------------------------
+# Cases of this block run like the ones above; DATA_CASES below add adapter options and their own checks.
+
+def nested_list(levels):
+    value = "bottom"
+    for _level in range(levels):
+        value = [value]
+    return value
+
+
+def unwrapped(output):
+    """The output with its lines joined: ansible-core before 2.19 wraps warnings at the terminal width."""
+    return " ".join(output.split())
+
+
+SURROGATE_NAME = u"res-hostile-\ud800"
+HOSTILE_SERVICES = listing(
+    dict(SERVICES[0], service_id="00000000-0000-4000-8000-0000000000e1", service_name="res-hostile-digits",
+         invocation_times=10 ** 400, failed_times="4" * 5000),
+    dict(SERVICES[1], service_id="00000000-0000-4000-8000-0000000000e2", service_name="res-hostile-deep",
+         description=nested_list(900), failed_times="-3", gpu_ratio=float("nan"), latency=[1.5, float("inf")]),
+    dict(SERVICES[2], service_id="00000000-0000-4000-8000-0000000000e3", service_name=SURROGATE_NAME,
+         is_shared="true"),
+)
+
+
+def check_hostile_values(services, output):
+    by_name = dict((s["service_name"], s) for s in services)
+    digits, deep = by_name["res-hostile-digits"], by_name["res-hostile-deep"]
+    assert digits["invocation_times"] is None and digits["failed_times"] is None and digits["failure_rate"] is None
+    assert deep["description"] is None and deep["failed_times"] is None
+    assert deep["gpu_ratio"] is None and deep["latency"] == [1.5, None]
+    assert by_name[u"res-hostile-\ufffd"]["is_shared"] is True
+    warnings = unwrapped(output)
+    for fragment in ("is too large to be a count", "is negative", "nested more than 32 levels deep",
+                     "has a lone surrogate", "is_shared 'true' is text"):
+        assert fragment in warnings, fragment
+    assert "NaN" not in output and "Infinity" not in output
+
+
+CASES.update({
+    "hostile-values": case(setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200,
+                                                           body=HOSTILE_SERVICES),
+                           succeeds=True, counters={"list": 1}, check=check_hostile_values),
+})
+
+RESERVED_NAMES = ("all", "ungrouped", "localhost", "infer_services", "status_running", "project_x", "type_batch")
+
+
+def check_reserved_names(outcome):
+    hostvars = json.loads(outcome.returned)["_meta"]["hostvars"]
+    assert "localhost" not in hostvars and not set(RESERVED_NAMES) & set(hostvars)
+    for index, name in enumerate(RESERVED_NAMES):
+        assert unsafe_free(hostvars["%s_sid-%d" % (name, index)])["with_dash"] == index
+    assert unwrapped(outcome.output).count("which is not a valid variable name") == 1
+    assert unwrapped(outcome.output).count("a name kept for localhost or a group") == len(RESERVED_NAMES)
+
+
+def check_status_filter(outcome):
+    stopped = sorted(s["service_name"] for s in SERVICES if s["status"] == "stopped")
+    assert sorted(s["service_name"] for s in outcome.services) == stopped
+    assert "status 'gone' is not a documented status" in unwrapped(outcome.output)
+
+
+def check_unknown_lookup_option(outcome):
+    assert "unknown option staus. Valid options:" in outcome.message and "status" in outcome.message
+
+
+DataCase = namedtuple("DataCase", "adapters options setup succeeds check")
+DATA_CASES = {
+    "reserved-host-names": DataCase(
+        ("inventory",), {"keyed_groups": [{"key": "infer_type", "prefix": "type"}]},
+        lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing(*[
+            dict(SERVICES[0], service_id="sid-%d" % index, service_name=name, infer_type="batch", **{"with-dash": index})
+            for index, name in enumerate(RESERVED_NAMES)])),
+        True, check_reserved_names),
+    "status-in-other-case-or-undocumented": DataCase(ADAPTERS, {"status": ["STOPPED", "gone"]}, None, True,
+                                                     check_status_filter),
+    "unknown-lookup-option": DataCase(("lookup",), {"staus": "stopped"}, None, False, check_unknown_lookup_option),
+}
+
+
+@pytest.mark.parametrize("name, adapter, verbosity", [
+    pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity))
+    for name, data_case in DATA_CASES.items() for adapter in data_case.adapters for verbosity in ("default", "-vvvv")])
+def test_data_case(ansible, simulator, name, adapter, verbosity):
+    data_case = DATA_CASES[name]
+    if data_case.setup:
+        data_case.setup(simulator)
+    started = time.monotonic()
+    outcome = RUNNERS[adapter](ansible, "password", environment_of("password", {}),
+                               [] if verbosity == "default" else ["-vvvv"], extra_options=data_case.options)
+    assert time.monotonic() - started < 30
+    assert outcome.succeeded == data_case.succeeds, outcome.output
+    data_case.check(outcome)
+    assert verbosity != "default" or "Traceback" not in outcome.output
+    assert not [secret for secret in SECRETS if secret in outcome.output or secret in outcome.returned]
 
 
 PARAMETERS = [

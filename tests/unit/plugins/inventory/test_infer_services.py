@@ -179,8 +179,51 @@ def test_fields_reserved_by_ansible_never_become_host_vars(parse, simulator, war
     evil = host_vars(parse(connection=""), "res-evil")
     assert evil["gpu_count"] == 2
     assert "ansible_python_interpreter" not in evil and "ansible_host" not in evil
-    assert warnings == ["RES sent fields that Ansible reserves (ansible_host, ansible_python_interpreter) for "
-                        "service res-evil (%s); they are not set as host vars." % evil["service_id"]]
+    assert warnings == ["RES sent fields that Ansible reserves (ansible_host, ansible_python_interpreter); they are "
+                        "not set as host vars."]
+
+
+def test_fields_that_are_no_variable_names_are_renamed_with_one_warning_per_field(parse, simulator, warnings):
+    simulator.add_fault("list", "raw", body=listing(
+        *[{"service_name": "res-%d" % index, "service_id": "sid-%d" % index, "with-dash": index, "2fast": "x",
+           "class": "gold", "ansible-host": "evil.example", "with_dash_": "kept"} for index in range(3)]))
+    inventory = parse(connection="")
+    renamed = host_vars(inventory, "res-1")
+    assert (renamed["with_dash"], renamed["_2fast"], renamed["class_"], renamed["with_dash_"]) == (1, "x", "gold",
+                                                                                                   "kept")
+    assert not [name for name in renamed if name.startswith("ansible_")]
+    assert warnings == [
+        "RES sent fields that Ansible reserves (ansible-host); they are not set as host vars.",
+        "RES sent the field '2fast', which is not a valid variable name; it is set as the host var _2fast.",
+        "RES sent the field 'class', which is not a valid variable name; it is set as the host var class_.",
+        "RES sent the field 'with-dash', which is not a valid variable name; it is set as the host var with_dash.",
+    ]
+
+
+RESERVED = ["all", "ungrouped", "localhost", "infer_services", "status_running", "status_anything",
+            "project_x", "type_batch", "shared"]
+
+
+def test_reserved_and_group_names_get_the_service_id_and_one_warning_each(parse, simulator, warnings):
+    simulator.add_fault("list", "raw", body=listing(
+        *[{"service_name": name, "service_id": "sid-%d" % index, "infer_type": "batch"}
+          for index, name in enumerate(RESERVED)] + [{"service_name": "res-plain", "service_id": "sid-p"}]))
+    inventory = parse(keyed_groups=[{"key": "infer_type", "prefix": "type"}], groups={"shared": "not is_shared"})
+    expected = ["%s_sid-%d" % (name, index) for index, name in enumerate(RESERVED)] + ["res-plain"]
+    assert hosts(inventory) == expected
+    assert "localhost" not in inventory.hosts
+    assert inventory.groups["infer_services"].child_groups == []
+    assert sorted(hosts(inventory, "type_batch")) == sorted(expected[:-1])
+    assert len(warnings) == len(RESERVED)
+    assert warnings[2] == ("Service localhost (sid-2) of project %s would be the host localhost, a name kept for "
+                           "localhost or a group; it is the host localhost_sid-2." % PROJECT_ID)
+
+
+def test_an_undocumented_status_filter_warns_and_a_documented_one_matches_in_any_case(parse, warnings):
+    assert sorted(hosts(parse(status=["STOPPED"]))) == ["res-filter-legacy", "res-recall-v1"]
+    assert warnings == []
+    assert hosts(parse(status=["gone"])) == []
+    assert len(warnings) == 1 and "status 'gone' is not a documented status" in warnings[0]
 
 
 def test_api_text_is_never_rendered_as_a_template(parse, simulator, rendered):

@@ -49,6 +49,24 @@ def test_without_terms_every_service_passing_the_filters_exactly_as_the_client_n
     assert names(services) == ["res-recall-v1", "res-filter-legacy", "res-ctr-experiment"]
 
 
+def test_unknown_options_fail_naming_them_and_the_valid_ones(lookup, simulator):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup(staus="stopped")
+    message = str(caught.value)
+    assert message.startswith("hwc.res.infer_services: unknown option staus. Valid options: ")
+    assert "status" in message.split("Valid options: ")[1] and "on_missing" in message and "_terms" not in message
+    with pytest.raises(AnsibleLookupError, match="unknown options nmae, stauts. Valid"):
+        lookup(stauts="x", nmae="y")
+    assert simulator.counters["list"] == 0
+
+
+def test_a_documented_status_in_other_case_matches_and_an_undocumented_one_warns(lookup, warnings):
+    assert names(lookup(status="STOPPED")) == ["res-recall-v1", "res-filter-legacy"]
+    assert warnings == []
+    assert lookup(status="gone") == []
+    assert len(warnings) == 1 and "status 'gone' is not a documented status" in warnings[0]
+
+
 def test_terms_select_by_exact_name_or_id_in_term_order_once_each(lookup):
     services = lookup("res-recall-v1", RANK_PROD_ID, "res-rank-prod", ["res-rank-canary", CANARY_ID])
     assert names(services) == ["res-recall-v1", "res-rank-prod", "res-rank-canary"]

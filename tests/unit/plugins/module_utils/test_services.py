@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
@@ -83,9 +85,92 @@ def test_bad_time_warns_and_leaves_iso_null():
     assert "update_time" in warnings[0]
 
 
-def test_absurd_time_does_not_raise():
-    service, warnings = normalize_service(raw_service(publish_time=10 ** 30), PROJECT, "0")
+@pytest.mark.parametrize("value", [10 ** 30, "9" * 5000])
+def test_absurd_time_does_not_raise(value):
+    service, warnings = normalize_service(raw_service(publish_time=value), PROJECT, "0")
     assert service["publish_time_iso"] is None and warnings
+
+
+# -- values that must not break a run (one bad entry must not fail the list) ------------------------
+
+def nested(levels):
+    value = "bottom"
+    for _level in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("4" * 400, "is too large to be a count"),
+    ("4" * 5000, "is too large to be a count"),
+    (10 ** 400, "is too large to be a count"),
+    ("-3", "is negative"),
+    (-3, "is negative"),
+    (float("nan"), "is not a whole number"),
+    (float("inf"), "is not a whole number"),
+])
+def test_hostile_counter_is_null_with_a_warning_naming_service_and_field(value, problem):
+    service, warnings = normalize_service(raw_service(failed_times=value), PROJECT, "0")
+    assert service["failed_times"] is None and service["failure_rate"] is None
+    assert len(warnings) == 1
+    assert warnings[0].startswith("service res-model-vpc2 (84746641-9af3-4fa6-b6ed-850e1f63416c): failed_times ")
+    assert problem in warnings[0] and len(warnings[0]) < 300
+
+
+@pytest.mark.parametrize("levels", [900, 100000])
+def test_deeply_nested_field_is_null_with_a_warning(levels):
+    service, warnings = normalize_service(raw_service(description=nested(levels), labels=nested(3)), PROJECT, "0")
+    assert service["description"] is None
+    assert service["labels"] == nested(3)
+    assert warnings == ["service res-model-vpc2 (84746641-9af3-4fa6-b6ed-850e1f63416c): description is nested "
+                        "more than 32 levels deep; returned as null."]
+    json.dumps(service, allow_nan=False)
+
+
+def test_deeply_nested_entry_is_an_error_that_can_be_printed():
+    with pytest.raises(ResError, match="not an object: \\(a value nested too deep to show\\)"):
+        normalize_service(nested(100000), PROJECT, "0")
+
+
+def test_nan_and_infinity_anywhere_become_null():
+    service, warnings = normalize_service(raw_service(
+        gpu_count=float("nan"), metrics={"p99": float("-inf"), "p50": 1.5}, publish_time=float("nan")), PROJECT, "0")
+    assert service["gpu_count"] is None and service["metrics"] == {"p99": None, "p50": 1.5}
+    assert service["publish_time"] is None and service["publish_time_iso"] is None
+    assert sorted(w.split(": ", 1)[1] for w in warnings) == [
+        "gpu_count is not a finite number; returned as null.",
+        "metrics is not a finite number; returned as null.",
+        "publish_time is not a finite number; returned as null."]
+    json.dumps(service, allow_nan=False)
+
+
+def test_lone_surrogate_in_a_name_is_replaced():
+    service, warnings = normalize_service(raw_service(service_name=u"res-\ud800-x", description=u"\udfff"),
+                                          PROJECT, "0")
+    assert service["service_name"] == u"res-\ufffd-x" and service["description"] == u"\ufffd"
+    assert warnings == [u"service res-\ufffd-x (84746641-9af3-4fa6-b6ed-850e1f63416c): %s has a lone surrogate, "
+                        u"replaced by U+FFFD." % field for field in ("service_name", "description")]
+    json.dumps(service).encode("utf-8")
+
+
+def test_control_characters_of_a_name_are_escaped_in_warnings():
+    _service, warnings = normalize_service(raw_service(service_name="res-\x1b[2J", failed_times="x"), PROJECT, "0")
+    assert "\x1b" not in warnings[0] and "res-\\x1b[2J" in warnings[0]
+
+
+@pytest.mark.parametrize("value, expected, warned", [
+    (True, True, False), (False, False, False), (None, None, False),
+    ("true", True, True), (" FALSE ", False, True), ("yes", None, True), (1, None, True), ([True], None, True),
+])
+def test_is_shared_must_be_a_boolean(value, expected, warned):
+    service, warnings = normalize_service(raw_service(is_shared=value), PROJECT, "0")
+    assert service["is_shared"] is expected
+    assert [("is_shared" in w and "res-model-vpc2" in w) for w in warnings] == ([True] if warned else [])
+
+
+def test_text_is_shared_matches_the_is_shared_filter():
+    service, _warnings = normalize_service(raw_service(is_shared="true"), PROJECT, "0")
+    assert ServiceFilter(is_shared=True).apply([service]) == [service]
 
 
 @pytest.mark.parametrize("raw", [None, "service", [], raw_service(service_name=None), raw_service(status=3),
@@ -114,7 +199,8 @@ SERVICES = [
     ({"names": ["res-recall", "*canary"]}, ["2", "3"]),
     ({"names": ["res-rank-?rod"]}, ["1"]),
     ({"statuses": ["running", "concerning"]}, ["1", "2", "4"]),
-    ({"statuses": ["Running"]}, []),
+    ({"statuses": ["Running"]}, ["1", "2"]),
+    ({"statuses": ["STOPPED", "Concerning"]}, ["3", "4"]),
     ({"infer_type": "batch"}, ["3"]),
     ({"is_shared": True}, ["1"]),
     ({"is_shared": False}, ["2", "3", "4"]),
@@ -123,6 +209,20 @@ SERVICES = [
 ])
 def test_filter(criteria, expected):
     assert [s["service_id"] for s in ServiceFilter(**criteria).apply(SERVICES)] == expected
+
+
+def test_a_documented_status_in_other_case_matches_without_a_warning():
+    service_filter = ServiceFilter(statuses=["RUNNING", "stopped"])
+    assert service_filter.statuses == ["running", "stopped"]
+    assert service_filter.warnings == []
+
+
+def test_an_undocumented_status_warns_and_is_still_used():
+    service_filter = ServiceFilter(statuses=["failed", "running"])
+    assert len(service_filter.warnings) == 1
+    assert "status 'failed' is not a documented status" in service_filter.warnings[0]
+    services = SERVICES + [raw_service(service_id="5", status="failed")]
+    assert [s["service_id"] for s in service_filter.apply(services)] == ["1", "2", "5"]
 
 
 def test_filter_from_options():

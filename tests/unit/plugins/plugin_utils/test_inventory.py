@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
 from itertools import permutations
 
 import pytest
@@ -14,8 +15,10 @@ import pytest
 from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
+    ReservedNames,
     assign_host_names,
     cache_scope,
+    host_var_names,
     preferred_name,
 )
 
@@ -77,6 +80,48 @@ def test_one_service_listed_twice_is_an_error_not_a_silent_merge():
     with pytest.raises(ResError) as caught:
         assign_host_names([twice, dict(twice)], ["service_name"])
     assert "'feed_sid-1' stands for more than one service" in caught.value.message
+
+
+def test_naming_twenty_thousand_services_that_share_a_name_is_linear():
+    services = [service("feed", P1 if index % 2 else P2, "sid-%d" % index) for index in range(20000)]
+    started = time.monotonic()
+    assignments, _nameless = assign_host_names(services, ["service_name"])
+    # Quadratic naming took minutes here; linear naming takes well under a second.
+    assert time.monotonic() - started < 10
+    assert assignments[1].name == "feed_sid-1" and len(set(a.name for a in assignments)) == 20000
+
+
+RESERVED = ReservedNames({"all", "localhost", "type_batch", "all_sid-9"}, prefixes=("status_", "project_"))
+
+
+def test_reserved_names_gain_the_service_id_and_are_marked():
+    services = [service("all", service_id="sid-1"), service("localhost", service_id="sid-2"),
+                service("status_x", service_id="sid-3"), service("type_batch", service_id="sid-4"),
+                service("all_sid-1", service_id="sid-5"), service("Localhost", service_id="sid-6"),
+                service("all", P2, service_id="sid-7"), service("all", service_id="sid-9", workspace_id="ws-2"),
+                service("all", service_id="sid-8", workspace_id="ws-3")]
+    assignments, _nameless = assign_host_names(services, ["service_name"], RESERVED)
+    # A shared name is qualified first; only a name that is still reserved then gains the service ID.
+    assert [(a.name, a.renamed) for a in assignments] == [
+        ("all_sid-1", False), ("localhost_sid-2", True), ("status_x_sid-3", True), ("type_batch_sid-4", True),
+        ("all_sid-1_sid-5", False), ("Localhost", False), ("all_" + P2, False), ("all_sid-9_sid-9", True),
+        ("all_sid-8", False)]
+    assert [a.name for a in assign_host_names([service("all", service_id="sid-1")], ["service_name"],
+                                              RESERVED)[0]] == ["all_sid-1"]
+
+
+def test_reserved_names_are_exact_names_and_prefixes():
+    assert RESERVED.holds("all") and RESERVED.holds("status_") and RESERVED.holds("project_1")
+    assert not RESERVED.holds("ALL") and not RESERVED.holds("my_status_x")
+    assert RESERVED.renamed("all", "sid-9") == "all_sid-9_sid-9"
+
+
+def test_field_names_that_are_no_variable_names_are_renamed_uniquely():
+    names = host_var_names(["with-dash", "with_dash", "2fast", "class", "True", "", u"名前", "ok", "ansible_host",
+                            "ansible-port", "with.dash"], "ansible_")
+    assert names == {"with-dash": "with_dash_", "with_dash": "with_dash", "2fast": "_2fast", "class": "class_",
+                     "True": "True_", "": "_", u"名前": "__", "ok": "ok", "ansible_host": None, "ansible-port": None,
+                     "with.dash": "with_dash__"}
 
 
 # -- cache scope ----------------------------------------------------------------------------------
