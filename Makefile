@@ -94,7 +94,10 @@ TEST_STEPS := \
 	units \
 	lint \
 	docs \
+	docsite \
 	build \
+	release-check \
+	eda \
 	functional \
 	sanity \
 	units-ansible-test \
@@ -103,7 +106,7 @@ TEST_STEPS := \
 KEEP_GOING ?=
 
 .PHONY: help venv tree test units units-ansible-test functional sanity lint molecule matrix matrix-leg \
-	demo bench docs build clean $(TEST_STEPS)
+	eda demo bench docs docsite build release-check clean $(TEST_STEPS)
 
 ## help        list the targets
 help:
@@ -145,15 +148,19 @@ units: venv
 units-ansible-test: venv
 	@tests/sanity/ansible_test.sh --copy "$(UNITS_TREE)" units --venv --python $(UNITS_PYTHON) $(UNITS_ARGS)
 
-## functional  pytest tests/functional (ansible-playbook / ansible-inventory against the simulator)
-functional: venv
+## eda         Java 17 for ansible-rulebook (apt-get as root, else a message saying what to install)
+eda:
+	@tests/functional/eda/install_java.sh
+
+## functional  pytest tests/functional (ansible-playbook, ansible-inventory, ansible-runner, ansible-rulebook)
+functional: venv eda
 	@tests/pytest_suite.sh functional "$(VENV_PY)" tests/functional
 
 ## sanity      ansible-test sanity --python 3.11 (SANITY_ARGS=...), no containers, nothing fetched but from PyPI
 sanity: venv
 	@tests/sanity/ansible_test.sh --tree "$(COLL)" sanity --python $(SANITY_PYTHON) $(SANITY_ARGS)
 
-## lint        ansible-lint (roles/, playbooks/), antsibull-docs lint-collection-docs, antsibull-changelog lint
+## lint        ansible-lint (the whole collection), antsibull-docs lint-collection-docs, antsibull-changelog lint
 lint: venv
 	@tests/lint.sh
 
@@ -187,9 +194,17 @@ bench: venv
 docs: venv
 	@tests/plugin_docs.sh
 
+## docsite     the docs site (plugins and guides) into build/docsite, offline, failing on a warning
+docsite: venv
+	@cd "$(COLL)" && tests/release/docsite.sh
+
 ## build       ansible-galaxy collection build into build/
 build: venv
 	@cd "$(COLL)" && ansible-galaxy collection build --force --output-path "$(BUILD)"
+
+## release-check  the built tarball: nothing but the collection in it, and Galaxy's import checks, offline
+release-check: build
+	@cd "$(COLL)" && "$(VENV_PY)" tests/release/tarball_contents.py && tests/release/galaxy_import.sh
 
 ## clean       remove build/, .venv, tests/output and caches
 clean:
