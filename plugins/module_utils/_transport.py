@@ -250,6 +250,8 @@ _MAX_INTEGER_DIGITS = 4000
 
 def _whole_number(text):
     return int(text) if len(text) <= _MAX_INTEGER_DIGITS else text
+
+
 def _root_cause(exc):
     """The innermost exception behind a requests/urllib3 exception."""
     seen = set()

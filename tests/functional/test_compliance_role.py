@@ -223,7 +223,9 @@ def test_service_names_are_data_never_templates(ansible, simulator, tmp_path):
     run = ansible.playbook(ROLE_PLAY, extra_vars={"infer_service_compliance_report_dir": str(tmp_path)})
     assert run.rc == 2, run
     assert not canary.exists()
-    assert fact(run)["violations"][-1]["detail"] == name + ": status concerning is forbidden"
+    # The sentence is a message: its control characters are escaped; the service name itself is data, kept as sent.
+    assert fact(run)["violations"][-1]["detail"] == name.replace("\x07", "\\x07") + ": status concerning is forbidden"
+    assert fact(run)["violations"][-1]["service_name"] == name
     assert json.loads((tmp_path / JSON_REPORT).read_text())["violations"][-1]["service_name"] == name
     assert junit(tmp_path / JUNIT_REPORT)[1][-1] == (
         PROJECT_ID + "." + name.replace("\x07", "\\x07"), "forbidden_statuses", "failed",

@@ -97,17 +97,19 @@ ODD_SERVICES = listing(
 )
 
 
-Case = namedtuple("Case", "auth setup env succeeds fragments counters check options absent")
+Case = namedtuple("Case", "auth setup env succeeds fragments counters check options absent adapters")
 
 
 def case(auth="password", setup=None, env=None, succeeds=False, fragments=(), counters=None, check=None,
-         options=None, absent=()):
-    """``options`` are set on top of TRANSPORT; ``absent`` are texts no output or result may hold."""
-    return Case(auth, setup, env or {}, succeeds, fragments, counters or {}, check, options or {}, absent)
+         options=None, absent=(), adapters=("module", "lookup", "inventory")):
+    """``options`` are set on top of TRANSPORT; ``absent`` are texts no output or result may hold;
+    ``check(outcome)`` looks closer at what a run gave; ``adapters`` are those the case applies to."""
+    return Case(auth, setup, env or {}, succeeds, fragments, counters or {}, check, options or {}, absent, adapters)
 
 
-def check_odd_services(services, output):
-    by_name = dict((s["service_name"], s) for s in services)
+def check_odd_services(outcome):
+    output = outcome.output
+    by_name = dict((s["service_name"], s) for s in outcome.services)
     assert by_name["res-odd-status"]["status"] == "failed"
     assert by_name["res-odd-status"]["gpu_count"] == 2 and by_name["res-odd-status"]["labels"] == {"tier": "gold"}
     assert by_name["res-odd-counters"]["invocation_times"] is None
@@ -159,8 +161,8 @@ CASES = {
 ECHO_MESSAGE = "\x1b[31mBad request.\x07"
 
 
-def check_nan_is_null(services, _output):
-    assert [service["score"] for service in services if "score" in service] == [None]
+def check_nan_is_null(outcome):
+    assert [service["score"] for service in outcome.services if "score" in service] == [None]
 
 
 CASES.update({
@@ -205,7 +207,6 @@ CASES.update({
 })
 
 
-ADAPTERS = ("module", "lookup", "inventory")
 MATRIX_CASES = ("503-then-success", "is-success-false")
 
 
@@ -286,7 +287,7 @@ def simulator():
 
 
 # ---- Data and names the API sends: values and names that must not break a run ---------------------------------
-# Cases of this block run like the ones above; DATA_CASES below add adapter options and their own checks.
+# Cases of this block run like the ones above, some with adapter options or on some adapters only.
 
 def nested_list(levels):
     value = "bottom"
@@ -311,8 +312,9 @@ HOSTILE_SERVICES = listing(
 )
 
 
-def check_hostile_values(services, output):
-    by_name = dict((s["service_name"], s) for s in services)
+def check_hostile_values(outcome):
+    output = outcome.output
+    by_name = dict((s["service_name"], s) for s in outcome.services)
     digits, deep = by_name["res-hostile-digits"], by_name["res-hostile-deep"]
     assert digits["invocation_times"] is None and digits["failed_times"] is None and digits["failure_rate"] is None
     assert deep["description"] is None and deep["failed_times"] is None
@@ -349,45 +351,24 @@ def check_status_filter(outcome):
     assert "status 'gone' is not a documented status" in unwrapped(outcome.output)
 
 
-def check_unknown_lookup_option(outcome):
-    assert "unknown option staus. Valid options:" in outcome.message and "status" in outcome.message
-
-
-DataCase = namedtuple("DataCase", "adapters options setup succeeds check")
-DATA_CASES = {
-    "reserved-host-names": DataCase(
-        ("inventory",), {"keyed_groups": [{"key": "infer_type", "prefix": "type"}]},
-        lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing(*[
+CASES.update({
+    "reserved-host-names": case(
+        adapters=("inventory",), options={"keyed_groups": [{"key": "infer_type", "prefix": "type"}]},
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing(*[
             dict(SERVICES[0], service_id="sid-%d" % index, service_name=name, infer_type="batch", **{"with-dash": index})
             for index, name in enumerate(RESERVED_NAMES)])),
-        True, check_reserved_names),
-    "status-in-other-case-or-undocumented": DataCase(ADAPTERS, {"status": ["STOPPED", "gone"]}, None, True,
-                                                     check_status_filter),
-    "unknown-lookup-option": DataCase(("lookup",), {"staus": "stopped"}, None, False, check_unknown_lookup_option),
-}
-
-
-@pytest.mark.parametrize("name, adapter, verbosity", [
-    pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity))
-    for name, data_case in DATA_CASES.items() for adapter in data_case.adapters for verbosity in ("default", "-vvvv")])
-def test_data_case(ansible, simulator, name, adapter, verbosity):
-    data_case = DATA_CASES[name]
-    if data_case.setup:
-        data_case.setup(simulator)
-    started = time.monotonic()
-    outcome = RUNNERS[adapter](ansible, "password", environment_of("password", {}),
-                               [] if verbosity == "default" else ["-vvvv"], extra_options=data_case.options)
-    assert time.monotonic() - started < 30
-    assert outcome.succeeded == data_case.succeeds, outcome.output
-    data_case.check(outcome)
-    assert verbosity != "default" or "Traceback" not in outcome.output
-    assert not [secret for secret in SECRETS if secret in outcome.output or secret in outcome.returned]
+        succeeds=True, check=check_reserved_names),
+    "status-in-other-case-or-undocumented": case(options={"status": ["STOPPED", "gone"]}, succeeds=True,
+                                                 check=check_status_filter),
+    "unknown-lookup-option": case(adapters=("lookup",), options={"staus": "stopped"},
+                                  fragments=["unknown option staus. Valid options:", "status"], counters={"list": 0}),
+})
 
 
 PARAMETERS = [
     pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity),
                  marks=[pytest.mark.matrix] if name in MATRIX_CASES and verbosity == "default" else [])
-    for name in CASES for adapter in ADAPTERS for verbosity in ("default", "-vvvv")
+    for name in CASES for adapter in CASES[name].adapters for verbosity in ("default", "-vvvv")
 ]
 
 
@@ -407,7 +388,7 @@ def test_fault(ansible, simulator, name, adapter, verbosity):
     if fault.succeeds:
         assert outcome.services, outcome.output
         if fault.check:
-            fault.check(outcome.services, outcome.output)
+            fault.check(outcome)
         else:
             assert sorted(s["service_name"] for s in outcome.services) == sorted(s["service_name"] for s in SERVICES)
     else:
