@@ -290,6 +290,8 @@ def _secrets(params):
 async def main(queue, args):
     """Poll RES every ``interval`` seconds and put one event per change on ``queue``, until cancelled."""
     settings = Settings(args)
+    for warning in settings.service_filter.warnings:  # a status RES does not document: a typo, or a new status
+        logger.warning("%s", printable(warning))
     watch = ServiceWatch(settings.service_filter, settings.emit_initial)
     warned_before = set()
     while True:

@@ -183,6 +183,20 @@ def test_status_filters_report_services_entering_and_leaving_them(source, args, 
     watching(source, args, simulator, scenario)
 
 
+def test_a_status_filter_in_other_case_matches_and_an_undocumented_one_is_logged(source, args, simulator, caplog):
+    args.update(status=["CONCERNING", "degraded"])
+
+    async def scenario(watch):
+        await watch.polls(1)
+        simulator.set_status(PROJECT_ID, RECALL_V2_ID, "concerning")
+        entered = await watch.event()
+        assert entered["service"]["status"] == "concerning"
+    with caplog.at_level(logging.WARNING, logger="hwc.res.infer_service_events"):
+        watching(source, args, simulator, scenario)
+    assert ["degraded" in record.getMessage() and "not a documented status" in record.getMessage()
+            for record in caplog.records] == [True]
+
+
 def test_a_failed_poll_is_one_read_failed_event_and_keeps_the_last_good_state(source, args, simulator, caplog):
     async def scenario(watch):
         await watch.polls(1)
