@@ -133,7 +133,6 @@ class ConnectionConfig:
                        "(HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME).")
 
 
-
 # user:password@ before a host, or before anything when the scheme is missing.
 _USERINFO = re.compile(r"^([^/?#]*//)?[^/?#@]*@")
 

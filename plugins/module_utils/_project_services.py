@@ -112,7 +112,7 @@ class ProjectServices:
             failures.append((service["project_id"], service["workspace_id"], service["service_id"], error, sentence,
                              "The service is left out."))
         return [(dict(zip(FAILURE_KEYS, (project_id, workspace_id, service_id, sentence, error.status_code,
-                                          error.error_code))), error, sentence, left_out)
+                                         error.error_code))), error, sentence, left_out)
                 for project_id, workspace_id, service_id, error, sentence, left_out in failures]
 
     def failed_projects(self):

@@ -74,8 +74,8 @@ class ServiceWatch:
             self._last_good[position] = read.services
             if previous is None and not self.emit_initial:
                 continue
-            for change, service, previous_status in service_changes(previous or [], read.services,
-                                                                     self.service_filter):
+            changes = service_changes(previous or [], read.services, self.service_filter)
+            for change, service, previous_status in changes:
                 event = dict(type=change, service=service, **where)
                 if change == "status_changed":
                     event["previous_status"] = previous_status

@@ -87,9 +87,10 @@ def test_each_auth_method_as_awx_injects_it(ansible, simulator, tmp_path, auth):
 
 
 def test_validate_certs_false_and_ca_path_reach_the_plugins(simulator, tmp_path):
-    env, _ = inject(awx_credential("token", simulator, validate_certs="false", ca_path="/etc/pki/res.pem"), tmp_path)
+    credential = awx_credential("token", simulator, validate_certs="false", ca_path="/etc/pki/res.pem")
+    env, _safe_env = inject(credential, tmp_path)
     assert (env["HW_VALIDATE_CERTS"], env["HW_CA_PATH"]) == ("false", "/etc/pki/res.pem")
-    env, _ = inject(awx_credential("token", simulator), tmp_path)
+    env, _safe_env = inject(awx_credential("token", simulator), tmp_path)
     assert (env["HW_VALIDATE_CERTS"], env["HW_CA_PATH"]) == ("", "")
 
 
@@ -114,7 +115,7 @@ def test_a_job_through_ansible_runner_leaves_no_secret_in_its_artifacts(ansible,
     (private / "inventory" / "hosts").write_text(
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
     inputs = awx_credential(auth, simulator)
-    env, _ = inject(inputs, private)
+    env, _safe_env = inject(inputs, private)
     secrets = [inputs[field] for field in SECRET_FIELDS if inputs.get(field)]
     assert secrets
     base = ansible.env(auth=None)
@@ -140,7 +141,7 @@ def test_a_job_through_ansible_runner_leaves_no_secret_in_its_artifacts(ansible,
 
 def test_an_inventory_update_as_awx_runs_it(ansible, simulator, tmp_path):
     simulator.add_service(PROJECT_ID, {"service_name": HOSTILE, "description": HOSTILE, "status": "stopped"})
-    env, _ = inject(awx_credential("aksk", simulator, project_id=PROJECT_ID), tmp_path / "awx")
+    env, _safe_env = inject(awx_credential("aksk", simulator, project_id=PROJECT_ID), tmp_path / "awx")
     output = tmp_path / "inventory.json"
     run = ansible.inventory("plugin: hwc.res.infer_services\n", auth=None, name="source.infer_services.yml",
                             env=dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true"),

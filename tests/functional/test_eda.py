@@ -39,7 +39,7 @@ def _require_tools():
 
 
 def _run(args, env, cwd):
-    done = subprocess.run(args, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=WAIT)
+    done = subprocess.run(args, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=WAIT, check=False)
     assert done.returncode == 0, "%s failed:\n%s%s" % (" ".join(args), done.stdout, done.stderr)
     return done
 

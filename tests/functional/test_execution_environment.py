@@ -38,7 +38,7 @@ def built(tmp_path_factory):
 
 
 def test_the_tarball_ships_the_awx_and_ee_extensions_and_no_junk(built):
-    tarball, _ = built
+    tarball, _tool_env = built
     with tarfile.open(str(tarball)) as archive:
         names = archive.getnames()
     for shipped in ("extensions/awx/credential_type.yml", "extensions/ee/execution-environment.yml",

@@ -60,7 +60,7 @@ def default_tarball():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("tarball", nargs="?", type=Path, help="default: build/<namespace>-<name>-<version>.tar.gz")
     tarball = parser.parse_args(argv).tarball or default_tarball()
     if not tarball.is_file():

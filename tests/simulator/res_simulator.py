@@ -125,7 +125,7 @@ def _endless_services(interval):
 def _gzip_bomb(decoded_mib):
     # Concatenated gzip members decode as one stream: one MiB of zeros compresses to about 1 KiB.
     member = gzip.compress(bytes(1024 * 1024))
-    for _ in range(int(decoded_mib)):
+    for _member in range(int(decoded_mib)):
         yield member, 0.0
 
 

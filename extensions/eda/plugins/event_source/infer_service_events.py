@@ -184,6 +184,8 @@ EXAMPLES = r"""
         region: cn-east-3
 """
 
+# DOCUMENTATION and EXAMPLES come first, as in every Ansible plugin; the imports follow them.
+# pylint: disable=wrong-import-position
 import asyncio
 import importlib.util
 import logging
@@ -219,7 +221,6 @@ def _make_collection_importable():
 
 _make_collection_importable()
 
-# pylint: disable=wrong-import-position
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 from ansible.module_utils.common.parameters import remove_values  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError  # noqa: E402

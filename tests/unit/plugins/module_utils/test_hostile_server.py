@@ -144,7 +144,7 @@ def test_every_error_shape_of_huaweis_sdk_is_read(sim, body, code, text):
 
 def test_the_encoded_authorization_message_is_kept(sim):
     sim.add_fault("list", "raw", status=403, body={"error_code": "IAM.0002", "error_msg": "Forbidden.",
-                                                    "encoded_authorization_message": "4Lq6aW8...encoded"})
+                                                   "encoded_authorization_message": "4Lq6aW8...encoded"})
     error = failure(sim)
     assert error.encoded_authorization_message == "4Lq6aW8...encoded"
     assert error.to_result()["encoded_authorization_message"] == "4Lq6aW8...encoded"
