@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 import requests
 
+import ansible
+
 from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
 from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
 
@@ -38,10 +40,21 @@ POLL = 0.02
 WAIT = 15  # seconds any one expected thing may take, generously
 
 
+def run_source():
+    """The source's globals, from runpy.run_path, as ansible-rulebook loads a source.
+
+    Under ``ansible-test units`` a collection loader path hook claims every path of the collection, and
+    runpy would then take the file for a package folder: the path is marked as no importer, as it is
+    wherever ansible-rulebook runs.
+    """
+    sys.path_importer_cache[str(SOURCE)] = None
+    return runpy.run_path(str(SOURCE))
+
+
 @pytest.fixture
 def source(monkeypatch):
     """The source's main(), from runpy.run_path like ansible-rulebook, with the interval floor lowered for tests."""
-    main = runpy.run_path(str(SOURCE))["main"]
+    main = run_source()["main"]
     monkeypatch.setitem(main.__globals__, "MINIMUM_INTERVAL", 0.01)
     return main
 
@@ -323,7 +336,7 @@ def test_cancelling_the_source_ends_it_promptly_while_a_request_hangs(source, ar
     ({"timeout": 0}, "timeout must be from 1 to 3600, got 0."),
 ])
 def test_bad_arguments_fail_at_start_saying_what_to_fix(bad, expected, args):
-    main = runpy.run_path(str(SOURCE))["main"]
+    main = run_source()["main"]
     args.update(dict(interval=1), **bad)
     with pytest.raises(ValueError) as failure:
         asyncio.run(main(asyncio.Queue(), args))
@@ -331,7 +344,7 @@ def test_bad_arguments_fail_at_start_saying_what_to_fix(bad, expected, args):
 
 
 def test_a_bad_argument_error_never_shows_a_secret(args):
-    main = runpy.run_path(str(SOURCE))["main"]
+    main = run_source()["main"]
     args.update(password=PASSWORD, is_shared=PASSWORD)
     with pytest.raises(ValueError) as failure:
         asyncio.run(main(asyncio.Queue(), args))
@@ -340,7 +353,9 @@ def test_a_bad_argument_error_never_shows_a_secret(args):
 
 def test_the_source_imports_the_collection_from_its_own_collections_path_without_pythonpath(tmp_path):
     """ansible-rulebook runs it with runpy.run_path, from any directory, with no PYTHONPATH."""
+    # Only ansible-core itself stays importable (ansible-test units puts it on PYTHONPATH); the collection must not.
     env = dict((name, value) for name, value in os.environ.items() if name != "PYTHONPATH")
+    env["PYTHONPATH"] = str(Path(ansible.__file__).parents[1])
     check = ("import runpy, sys; main = runpy.run_path(sys.argv[1])['main']; "
              "import ansible_collections.hwc.res.plugins.module_utils._client as client; print(client.__file__)")
     done = subprocess.run([sys.executable, "-c", check, str(SOURCE)], cwd=str(tmp_path), env=env,
@@ -352,7 +367,7 @@ def test_the_source_imports_the_collection_from_its_own_collections_path_without
 def test_the_documentation_declares_exactly_the_options_the_source_accepts():
     import yaml
 
-    module = runpy.run_path(str(SOURCE))
+    module = run_source()
     documented = yaml.safe_load(module["DOCUMENTATION"])["options"]
     spec = module["ARGUMENT_SPEC"]
     assert sorted(documented) == sorted(spec)
