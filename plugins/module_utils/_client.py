@@ -84,11 +84,17 @@ class ResClient:
         Returns (services, warnings): normalized dicts, and messages about the filter and odd values the API sent.
         """
         service_filter = service_filter or ServiceFilter()
-        services, warnings = normalize_services(self.list_services(), self.project_id, self.config.workspace_id)
+        raws = self.list_services()
+        redact = self._transport.redactor
+        try:
+            services, warnings = normalize_services(raws, self.project_id, self.config.workspace_id)
+        except ResError as error:
+            # Built from the API's data, which may echo a secret as well as its error text can.
+            raise error.redacted(redact) from None
         services = service_filter.apply(services)
         if details:
             self.add_details(services)
-        return services, service_filter.warnings + warnings
+        return services, service_filter.warnings + [redact(warning) for warning in warnings]
 
     def add_details(self, services):
         """Add access_address and flows from the details endpoint to each normalized service, in place."""

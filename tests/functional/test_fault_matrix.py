@@ -365,6 +365,31 @@ CASES.update({
 })
 
 
+# -- Server text that echoes a secret somewhere else than in an error body ------------------------------------
+def check_echoed_counters(outcome):
+    by_name = dict((s["service_name"], s) for s in outcome.services)
+    assert by_name["res-echo"]["invocation_times"] is None and by_name["res-echo"]["failed_times"] is None
+    assert "invocation_times '<redacted>' is not a whole number" in unwrapped(outcome.output)
+
+
+CASES.update({
+    # A reason phrase is server text like any other: a gateway may put the token it refuses there.
+    "reason-phrase-echoes-the-token": case(
+        auth="token", setup=lambda sim: sim.add_fault("list", "raw", times=None, status=401,
+                                                      reason="Unauthorized " + AUTH_TOKEN,
+                                                      body={"error_code": "APIGW.0301", "error_msg": "Denied."}),
+        fragments=["HTTP 401 Unauthorized <redacted>: APIGW.0301: Denied."], counters={"list": 1}),
+    # Warnings and errors about odd values quote them: the values may be echoed secrets.
+    "counters-echo-secrets": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing(
+            dict(SERVICES[0], service_name="res-echo", invocation_times=PASSWORD, failed_times=PASSWORD + "/x"))),
+        succeeds=True, counters={"list": 1}, check=check_echoed_counters),
+    "entry-echoes-the-password": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing("pw=" + PASSWORD)),
+        fragments=["RES sent a service entry that is not an object: 'pw=<redacted>'"], counters={"list": 1}),
+})
+
+
 PARAMETERS = [
     pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity),
                  marks=[pytest.mark.matrix] if name in MATRIX_CASES and verbosity == "default" else [])
