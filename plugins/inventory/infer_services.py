@@ -133,7 +133,12 @@ from ansible_collections.hwc.res.plugins.module_utils._project_services import P
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
+    connection_config,
+    make_unsafe,
+    raised_as,
+    refuse_secret_containers,
+)
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
     assign_host_names,
@@ -153,6 +158,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(self.INVENTORY_FILE_SUFFIXES)
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        # Before ansible-core's type check, which would quote a dict given as a password, secrets and all.
+        with raised_as(AnsibleParserError):
+            refuse_secret_containers(direct)
+        super(InventoryModule, self).set_options(task_keys=task_keys, var_options=var_options, direct=direct)
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)

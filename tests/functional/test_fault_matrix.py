@@ -387,6 +387,15 @@ CASES.update({
     "entry-echoes-the-password": case(
         setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing("pw=" + PASSWORD)),
         fragments=["RES sent a service entry that is not an object: 'pw=<redacted>'"], counters={"list": 1}),
+
+    # password=creds for password=creds.password: ansible-core's type error would quote every secret of creds.
+    "secret-option-given-a-dict": case(
+        adapters=("lookup", "inventory"), options={"password": {"user": "demo-user", "password": PASSWORD}},
+        fragments=["password (HW_USER_PASSWORD) must be a string, got a dict; its value is not shown"],
+        counters={"token": 0}),
+    "secret-option-given-a-list": case(
+        adapters=("lookup", "inventory"), auth="token", options={"auth_token": [AUTH_TOKEN]},
+        fragments=["auth_token (HW_AUTH_TOKEN) must be a string, got a list"], counters={"list": 0}),
 })
 
 
