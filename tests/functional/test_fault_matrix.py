@@ -372,6 +372,11 @@ def check_echoed_counters(outcome):
     assert "invocation_times '<redacted>' is not a whole number" in unwrapped(outcome.output)
 
 
+
+def check_details_too_deep(outcome):
+    assert [(s["service_name"], s["flows"]) for s in outcome.services] == [("res-rank-prod", None)]
+    assert "flows is nested more than 32 levels deep" in unwrapped(outcome.output)
+
 CASES.update({
     # A reason phrase is server text like any other: a gateway may put the token it refuses there.
     "reason-phrase-echoes-the-token": case(
@@ -388,6 +393,17 @@ CASES.update({
         setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing("pw=" + PASSWORD)),
         fragments=["RES sent a service entry that is not an object: 'pw=<redacted>'"], counters={"list": 1}),
 
+    # The details endpoint is API data like the list: too deep to return, or another service's.
+    "details-too-deep": case(
+        adapters=("module", "lookup"), options={"details": True, "name": ["res-rank-prod"]},
+        setup=lambda sim: sim.add_fault("details", "raw", times=None, status=200, body={
+            "is_success": True, "service": {"access_address": "https://res.example.com/x", "flows": nested_list(900)}}),
+        succeeds=True, counters={"details": 1}, check=check_details_too_deep),
+    "details-of-another-service": case(
+        adapters=("module", "lookup"), options={"details": True, "name": ["res-rank-prod"]},
+        setup=lambda sim: sim.add_fault("details", "raw", times=None, status=200, body={
+            "is_success": True, "service": {"service_id": "another", "access_address": "https://res.example.com/x"}}),
+        fragments=["with those of another service, another"], counters={"details": 1}),
     # password=creds for password=creds.password: ansible-core's type error would quote every secret of creds.
     "secret-option-given-a-dict": case(
         adapters=("lookup", "inventory"), options={"password": {"user": "demo-user", "password": PASSWORD}},

@@ -171,3 +171,26 @@ def test_warnings_and_errors_about_odd_values_never_quote_a_secret(sim):
         with client(sim, PASSWORD) as res:
             res.find_services()
     assert "not an object: '<redacted>'" in caught.value.message
+
+
+def test_details_are_api_data_too_deep_flows_and_lone_surrogates_are_made_safe(sim):
+    flows = "bottom"
+    for _level in range(900):
+        flows = [flows]
+    sim.add_fault("details", "raw", body={"is_success": True, "service": {
+        "access_address": u"https://res.example.com/\ud800", "flows": flows}})
+    with client(sim) as res:
+        services, warnings = res.find_services(details=True)
+        service = services[0]
+    assert service["flows"] is None and service["access_address"] == u"https://res.example.com/\ufffd"
+    assert any("flows is nested more than 32 levels deep" in warning for warning in warnings)
+    assert any("access_address has a lone surrogate" in warning for warning in warnings)
+
+
+def test_details_of_another_service_are_refused(sim):
+    sim.add_fault("details", "raw", body={"is_success": True, "service": {
+        "service_id": "another-service", "access_address": "https://res.example.com/another"}})
+    with pytest.raises(ResError) as caught:
+        with client(sim) as res:
+            res.find_services(details=True)
+    assert "with those of another service, another-service" in caught.value.message
