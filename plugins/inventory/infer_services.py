@@ -143,6 +143,7 @@ from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
     assign_host_names,
     cache_scope,
+    distinct_services,
     host_var_names,
     preferred_name,
 )
@@ -213,8 +214,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         service_filter = ServiceFilter.from_options(self.get_option)
         for warning in service_filter.warnings:
             self.display.warning(warning)
-        services = [dict(service, region=block["region"])
-                    for block in blocks for service in service_filter.apply(block["services"])]
+        services, repeated = distinct_services([dict(service, region=block["region"])
+                                                for block in blocks for service in service_filter.apply(block["services"])])
+        for service in repeated:
+            self.display.warning("RES listed service %s (%s) of project %s more than once; its entry of workspace %s "
+                                 "is left out." % (printable(service["service_name"]), printable(service["service_id"]),
+                                                   service["project_id"], printable(service["workspace_id"])))
         var_names = self._host_var_names(services)
         assignments, nameless = assign_host_names(services, self.get_option("hostnames"),
                                                   self._reserved_names(services, var_names))

@@ -373,6 +373,11 @@ def check_echoed_counters(outcome):
 
 
 
+def check_service_listed_twice(outcome):
+    assert sorted(s["service_name"] for s in outcome.services) == sorted(s["service_name"] for s in SERVICES)
+    assert "RES listed service %s (%s) of project %s more than once" % (
+        SERVICES[0]["service_name"], SERVICES[0]["service_id"], PROJECT_ID) in unwrapped(outcome.output)
+
 def check_details_too_deep(outcome):
     assert [(s["service_name"], s["flows"]) for s in outcome.services] == [("res-rank-prod", None)]
     assert "flows is nested more than 32 levels deep" in unwrapped(outcome.output)
@@ -404,6 +409,11 @@ CASES.update({
         setup=lambda sim: sim.add_fault("details", "raw", times=None, status=200, body={
             "is_success": True, "service": {"service_id": "another", "access_address": "https://res.example.com/x"}}),
         fragments=["with those of another service, another"], counters={"details": 1}),
+    # One service listed twice must not cost the inventory every other service.
+    "service-listed-twice": case(
+        adapters=("inventory",), setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200,
+                                                                 body=listing(SERVICES[0], *SERVICES)),
+        succeeds=True, check=check_service_listed_twice),
     # password=creds for password=creds.password: ansible-core's type error would quote every secret of creds.
     "secret-option-given-a-dict": case(
         adapters=("lookup", "inventory"), options={"password": {"user": "demo-user", "password": PASSWORD}},
