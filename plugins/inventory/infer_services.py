@@ -133,11 +133,17 @@ from ansible_collections.hwc.res.plugins.module_utils._project_services import P
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
+    connection_config,
+    make_unsafe,
+    raised_as,
+    refuse_secret_containers,
+)
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
     assign_host_names,
     cache_scope,
+    distinct_services,
     host_var_names,
     preferred_name,
 )
@@ -153,6 +159,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(self.INVENTORY_FILE_SUFFIXES)
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        # Before ansible-core's type check, which would quote a dict given as a password, secrets and all.
+        with raised_as(AnsibleParserError):
+            refuse_secret_containers(direct)
+        super(InventoryModule, self).set_options(task_keys=task_keys, var_options=var_options, direct=direct)
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
@@ -202,8 +214,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         service_filter = ServiceFilter.from_options(self.get_option)
         for warning in service_filter.warnings:
             self.display.warning(warning)
-        services = [dict(service, region=block["region"])
-                    for block in blocks for service in service_filter.apply(block["services"])]
+        services, repeated = distinct_services([dict(service, region=block["region"])
+                                                for block in blocks for service in service_filter.apply(block["services"])])
+        for service in repeated:
+            self.display.warning("RES listed service %s (%s) of project %s more than once; its entry of workspace %s "
+                                 "is left out." % (printable(service["service_name"]), printable(service["service_id"]),
+                                                   service["project_id"], printable(service["workspace_id"])))
         var_names = self._host_var_names(services)
         assignments, nameless = assign_host_names(services, self.get_option("hostnames"),
                                                   self._reserved_names(services, var_names))

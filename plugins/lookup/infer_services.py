@@ -132,7 +132,12 @@ from ansible_collections.hwc.res.plugins.module_utils._project_services import P
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config, make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
+    connection_config,
+    make_unsafe,
+    raised_as,
+    refuse_secret_containers,
+)
 
 display = Display()
 
@@ -169,6 +174,7 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         with raised_as(AnsibleLookupError):
             self._reject_unknown(kwargs)
+            refuse_secret_containers(kwargs)
         self.set_options(var_options=variables, direct=kwargs)
         with raised_as(AnsibleLookupError):
             return make_unsafe(self._services(service_terms(terms), given=kwargs))

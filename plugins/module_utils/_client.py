@@ -22,7 +22,12 @@ from urllib.parse import quote
 from ansible_collections.hwc.res.plugins.module_utils._auth import Authenticator, clear_caches
 from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error, json_type
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, normalize_services
+from ansible_collections.hwc.res.plugins.module_utils._text import printable, server_text
+from ansible_collections.hwc.res.plugins.module_utils._services import (
+    ServiceFilter,
+    normalize_details,
+    normalize_services,
+)
 from ansible_collections.hwc.res.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, Transport
 
 # REQUESTS_IMPORT_ERROR: the traceback of importing requests when that failed, else None (for modules to report).
@@ -76,6 +81,13 @@ class ResClient:
         if not isinstance(service, dict):
             raise ResError("RES answered the details of service %s without a service object." % service_id,
                            status_code=reply.status_code, request_id=reply.request_id)
+        answered = service.get("service_id")
+        if answered is not None and answered != service_id:
+            # Its access_address would be taken for this service's.
+            raise ResError("RES answered the details of service %s with those of another service, %s." % (
+                printable(service_id), server_text(answered[:80] if isinstance(answered, str) else json_type(answered),
+                                                   self._transport.redactor)),
+                status_code=reply.status_code, request_id=reply.request_id)
         return service
 
     def find_services(self, service_filter=None, details=False):
@@ -84,18 +96,29 @@ class ResClient:
         Returns (services, warnings): normalized dicts, and messages about the filter and odd values the API sent.
         """
         service_filter = service_filter or ServiceFilter()
-        services, warnings = normalize_services(self.list_services(), self.project_id, self.config.workspace_id)
+        raws = self.list_services()
+        redact = self._transport.redactor
+        try:
+            services, warnings = normalize_services(raws, self.project_id, self.config.workspace_id)
+        except ResError as error:
+            # Built from the API's data, which may echo a secret as well as its error text can.
+            raise error.redacted(redact) from None
         services = service_filter.apply(services)
         if details:
-            self.add_details(services)
-        return services, service_filter.warnings + warnings
+            warnings.extend(self.add_details(services))
+        return services, service_filter.warnings + [redact(warning) for warning in warnings]
 
     def add_details(self, services):
-        """Add access_address and flows from the details endpoint to each normalized service, in place."""
+        """Add access_address and flows from the details endpoint to each normalized service, in place.
+
+        Returns warnings about odd values in the details (see normalize_details).
+        """
+        warnings = []
         for service in services:
-            extra = self.get_service(service["service_id"])
-            service["access_address"] = extra.get("access_address")
-            service["flows"] = extra.get("flows") if extra.get("flows") is not None else []
+            service["access_address"], service["flows"], found = normalize_details(
+                self.get_service(service["service_id"]), service)
+            warnings.extend(self._transport.redactor(warning) for warning in found)
+        return warnings
 
     def _res_request(self, path, params=None):
         url = "%s/v1/%s%s" % (self.config.endpoint, quote(self.project_id, safe=""), path)

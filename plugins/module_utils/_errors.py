@@ -47,6 +47,11 @@ class ResError(Exception):
     def __str__(self):
         return self.message
 
+    def redacted(self, redactor):
+        """This error with ``redactor`` applied to its message: one built from the API's data (a service)."""
+        return ResError(redactor(self.message), self.status_code, self.error_code, self.error_msg, self.request_id,
+                        self.encoded_authorization_message)
+
     def to_result(self):
         """The keys a module returns on failure: ``msg`` and whatever else is known."""
         result = {"msg": self.message}
@@ -77,7 +82,7 @@ def api_error(service, method, url, reply, response=None, redactor=None):
         detail = "the response is not the documented shape (is_success is not true)"
     else:
         detail = "the body is not a JSON object: %s" % printable(_body_excerpt(reply.body, redact))
-    reason = " %s" % printable(response.reason) if response is not None and response.reason else ""
+    reason = " %s" % printable(redact(response.reason)) if response is not None and response.reason else ""
     message = "%s %s %s failed with HTTP %s%s: %s." % (
         service, method, urlsplit(url).path, reply.status_code, reason, detail)
     if reply.status_code in (401, 403) or (error_code or "").lower() in ("res.2301", "apigw.0301"):

@@ -36,7 +36,7 @@ class WaitTimeout(ResError):
 
 
 def _add_details(client, service):
-    client.add_details([service])
+    return client.add_details([service])
 
 
 class ProjectServices:
@@ -47,6 +47,7 @@ class ProjectServices:
         self.max_workers = max_workers
         self._reads = []
         self._detail_failures = []  # (service, ResError)
+        self._detail_warnings = []
 
     @property
     def reads(self):
@@ -63,6 +64,7 @@ class ProjectServices:
             return client.find_services(service_filter)
         self._reads = read_projects(self.configs, read_one, self.max_workers)
         self._detail_failures = []
+        self._detail_warnings = []
         return [service for read in self._reads if not read.error for service in read.services]
 
     def wait(self, service_filter, wait_status, timeout, sleep, stop_on_errors):
@@ -94,9 +96,11 @@ class ProjectServices:
 
     def add_details(self, services):
         """Add each service's details, concurrently; returns the services whose details could be read, in order."""
-        errors = read_details(self._reads, services, _add_details, self.max_workers)
-        self._detail_failures.extend((service, error) for service, error in zip(services, errors) if error)
-        return [service for service, error in zip(services, errors) if error is None]
+        outcomes = read_details(self._reads, services, _add_details, self.max_workers)
+        self._detail_failures.extend((service, error) for service, (_warnings, error) in zip(services, outcomes)
+                                     if error)
+        self._detail_warnings.extend(warning for warnings, error in outcomes if error is None for warning in warnings)
+        return [service for service, (_warnings, error) in zip(services, outcomes) if error is None]
 
     def _failures(self):
         """(failure as returned in failed_projects, the ResError, its sentence, what became of the services)."""
@@ -142,7 +146,7 @@ class ProjectServices:
         is one warning. With one project of the connection options (not ``several``) and one failure, the
         message is the error's own, as without the projects option.
         """
-        warnings = [warning for read in self._reads for warning in read.warnings]
+        warnings = [warning for read in self._reads for warning in read.warnings] + self._detail_warnings
         failures = self._failures()
         if not failures:
             return None, warnings

@@ -130,7 +130,7 @@ def _read_one_project(configs, read):
 
 
 def read_details(reads, services, detail, max_workers):
-    """Call ``detail(client, service)`` for each service; one ResError or None per service, in order.
+    """Call ``detail(client, service)`` for each service; per service, in order, (its result, None) or (None, ResError).
 
     ``services`` come from ``reads`` (the ProjectReads of read_projects): each is read with the
     ConnectionConfig of its project and workspace. At most ``max_workers`` requests run at a time. Each
@@ -150,10 +150,9 @@ def read_details(reads, services, detail, max_workers):
 
     def read_one(service):
         try:
-            detail(client_for(configs[(service["project_id"], service["workspace_id"])]), service)
+            return detail(client_for(configs[(service["project_id"], service["workspace_id"])]), service), None
         except ResError as error:
-            return error
-        return None
+            return None, error
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(services)))) as pool:

@@ -28,6 +28,7 @@ DOCUMENTED_STATUSES = ("deploying", "running", "stopped", "concerning")
 REQUIRED_TEXT_FIELDS = ("service_id", "service_name", "status")
 COUNTER_FIELDS = ("invocation_times", "failed_times")
 TIME_FIELDS = ("publish_time", "update_time")
+DETAIL_FIELDS = ("access_address", "flows")
 GLOB_CHARACTERS = re.compile(r"[*?\[]")
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 # The API counts calls in 64-bit integers; a bigger number is no count (and beyond 308 digits not even a float).
@@ -170,6 +171,17 @@ def normalize_service(raw, project_id, workspace_id):
     service["project_id"] = project_id
     service["workspace_id"] = workspace_id
     return service, warnings
+
+
+def normalize_details(details, service):
+    """(access_address, flows, warnings) from the details RES sent for the normalized ``service``.
+
+    The details are API data like the list: what cannot be carried safely becomes null, with a warning.
+    """
+    label = "service %s (%s)" % (printable(service["service_name"]), printable(service["service_id"]))
+    fields, warnings = _safe_fields(dict((name, details.get(name)) for name in DETAIL_FIELDS), label)
+    flows = [] if details.get("flows") is None else fields["flows"]  # none sent: none exist
+    return fields["access_address"], flows, warnings
 
 
 def normalize_services(raws, project_id, workspace_id):

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import html
 import json
 import re
 from urllib.parse import quote, quote_plus
@@ -40,11 +41,15 @@ class Redactor:
     with the password, or the X-Auth-Token header. The redactor holds every
     configured secret and every token issued during the run, and replaces each
     with REDACTED in the forms an echo may take: as sent, JSON-escaped (a
-    quote or backslash in a password), Python-repr'd and percent-encoded.
+    quote or backslash in a password, a slash as ``\\/``), Python-repr'd,
+    percent-encoded, HTML-escaped (an error page) and escaped by printable().
+    Matching ignores case, so ``%2f`` and ``\\u00E9`` are caught as well as ``%2F``
+    and ``\\u00e9``; redacting a little too much is harmless.
     """
 
     def __init__(self, secrets=()):
         self._forms = set()
+        self._pattern = None
         for secret in secrets:
             self.add(secret)
 
@@ -52,20 +57,24 @@ class Redactor:
         """Redact ``secret`` (and its escaped forms) from now on; empty values are ignored."""
         if not isinstance(secret, str) or not secret:
             return
-        for form in (secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
-                     repr(secret)[1:-1], quote(secret, safe=""), quote_plus(secret, safe="")):
-            if form:
-                self._forms.add(form)
+        as_json = json.dumps(secret)[1:-1]
+        forms = {secret, as_json, as_json.replace("/", "\\/"), json.dumps(secret, ensure_ascii=False)[1:-1],
+                 repr(secret)[1:-1], quote(secret, safe=""), quote_plus(secret, safe=""),
+                 html.escape(secret), html.escape(secret, quote=False), html.escape(secret).replace("&#x27;", "&#39;"),
+                 printable(secret)}
+        forms.discard("")
+        if not forms <= self._forms:
+            self._forms |= forms
+            # Longest first, so that a secret containing another one is replaced whole.
+            self._pattern = re.compile("|".join(re.escape(form) for form in sorted(self._forms, key=len, reverse=True)),
+                                       re.IGNORECASE)
 
     def __call__(self, text):
         """``text`` without any secret; None stays None."""
         if text is None:
             return None
         text = u"%s" % (text,)
-        # Longest first, so that a secret containing another one is replaced whole.
-        for form in sorted(self._forms, key=len, reverse=True):
-            text = text.replace(form, REDACTED)
-        return text
+        return self._pattern.sub(REDACTED, text) if self._pattern else text
 
 
 def server_text(text, redactor):

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from ansible.module_utils.common.text.converters import to_native
 from ansible.utils.unsafe_proxy import wrap_var
 from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
+from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS, option_name
 from ansible_collections.hwc.res.plugins.module_utils._options import connection_options_from, set_but_empty
 
 
@@ -41,6 +42,21 @@ def connection_config(get_option, given=(), templar=None, **overrides):
                        for name, value in options.items())
     options.update((name, value) for name, value in overrides.items() if value is not None)
     return ConnectionConfig(options)
+
+
+def refuse_secret_containers(options):
+    """Fail on a secret option given as a dict or a list, without showing it.
+
+    ansible-core quotes a value it cannot convert to the option's type in its error
+    (``Invalid value provided for 'str': {...}``), and a lookup or inventory has no no_log
+    to mask it: ``password=creds`` for ``password=creds.password`` would print every secret in
+    ``creds``. Call this on the options given directly, before ``set_options``.
+    """
+    for name in SECRET_OPTIONS:
+        value = (options or {}).get(name)
+        if isinstance(value, (Mapping, list, tuple, set)):
+            raise ResError("%s must be a string, got %s; its value is not shown, as it may hold secrets." % (
+                option_name(name), "a dict" if isinstance(value, Mapping) else "a list"))
 
 
 def _render(templar, value):

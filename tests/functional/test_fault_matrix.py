@@ -365,6 +365,66 @@ CASES.update({
 })
 
 
+# -- Server text that echoes a secret somewhere else than in an error body ------------------------------------
+def check_echoed_counters(outcome):
+    by_name = dict((s["service_name"], s) for s in outcome.services)
+    assert by_name["res-echo"]["invocation_times"] is None and by_name["res-echo"]["failed_times"] is None
+    assert "invocation_times '<redacted>' is not a whole number" in unwrapped(outcome.output)
+
+
+
+def check_service_listed_twice(outcome):
+    assert sorted(s["service_name"] for s in outcome.services) == sorted(s["service_name"] for s in SERVICES)
+    assert "RES listed service %s (%s) of project %s more than once" % (
+        SERVICES[0]["service_name"], SERVICES[0]["service_id"], PROJECT_ID) in unwrapped(outcome.output)
+
+def check_details_too_deep(outcome):
+    assert [(s["service_name"], s["flows"]) for s in outcome.services] == [("res-rank-prod", None)]
+    assert "flows is nested more than 32 levels deep" in unwrapped(outcome.output)
+
+CASES.update({
+    # A reason phrase is server text like any other: a gateway may put the token it refuses there.
+    "reason-phrase-echoes-the-token": case(
+        auth="token", setup=lambda sim: sim.add_fault("list", "raw", times=None, status=401,
+                                                      reason="Unauthorized " + AUTH_TOKEN,
+                                                      body={"error_code": "APIGW.0301", "error_msg": "Denied."}),
+        fragments=["HTTP 401 Unauthorized <redacted>: APIGW.0301: Denied."], counters={"list": 1}),
+    # Warnings and errors about odd values quote them: the values may be echoed secrets.
+    "counters-echo-secrets": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing(
+            dict(SERVICES[0], service_name="res-echo", invocation_times=PASSWORD, failed_times=PASSWORD + "/x"))),
+        succeeds=True, counters={"list": 1}, check=check_echoed_counters),
+    "entry-echoes-the-password": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing("pw=" + PASSWORD)),
+        fragments=["RES sent a service entry that is not an object: 'pw=<redacted>'"], counters={"list": 1}),
+
+    # The details endpoint is API data like the list: too deep to return, or another service's.
+    "details-too-deep": case(
+        adapters=("module", "lookup"), options={"details": True, "name": ["res-rank-prod"]},
+        setup=lambda sim: sim.add_fault("details", "raw", times=None, status=200, body={
+            "is_success": True, "service": {"access_address": "https://res.example.com/x", "flows": nested_list(900)}}),
+        succeeds=True, counters={"details": 1}, check=check_details_too_deep),
+    "details-of-another-service": case(
+        adapters=("module", "lookup"), options={"details": True, "name": ["res-rank-prod"]},
+        setup=lambda sim: sim.add_fault("details", "raw", times=None, status=200, body={
+            "is_success": True, "service": {"service_id": "another", "access_address": "https://res.example.com/x"}}),
+        fragments=["with those of another service, another"], counters={"details": 1}),
+    # One service listed twice must not cost the inventory every other service.
+    "service-listed-twice": case(
+        adapters=("inventory",), setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200,
+                                                                 body=listing(SERVICES[0], *SERVICES)),
+        succeeds=True, check=check_service_listed_twice),
+    # password=creds for password=creds.password: ansible-core's type error would quote every secret of creds.
+    "secret-option-given-a-dict": case(
+        adapters=("lookup", "inventory"), options={"password": {"user": "demo-user", "password": PASSWORD}},
+        fragments=["password (HW_USER_PASSWORD) must be a string, got a dict; its value is not shown"],
+        counters={"token": 0}),
+    "secret-option-given-a-list": case(
+        adapters=("lookup", "inventory"), auth="token", options={"auth_token": [AUTH_TOKEN]},
+        fragments=["auth_token (HW_AUTH_TOKEN) must be a string, got a list"], counters={"list": 0}),
+})
+
+
 PARAMETERS = [
     pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity),
                  marks=[pytest.mark.matrix] if name in MATRIX_CASES and verbosity == "default" else [])

@@ -63,7 +63,7 @@ FAULT_PARAMS = {  # kind -> accepted parameters; checked so a typo fails loudly 
     "not_success": {"error_code", "error_msg"},
     "missing_services": set(),
     "expire_token": set(),
-    "raw": {"status", "body", "headers"},
+    "raw": {"status", "body", "headers", "reason"},
     "echo": {"status", "error_msg"},
     "drip": {"seconds_per_byte"},
     "endless_chunked": {"interval"},
@@ -93,9 +93,10 @@ BROKEN_JSON = b'{"is_success": true, "services": [{"service_id": "84746641-9af3-
 class HttpReply(Exception):
     """A complete answer; raised from deep inside request handling to short-circuit it."""
 
-    def __init__(self, status, payload, headers=None, content_type=JSON_TYPE):
+    def __init__(self, status, payload, headers=None, content_type=JSON_TYPE, reason=None):
         super().__init__(status)
         self.status, self.payload, self.headers, self.content_type = status, payload, dict(headers or {}), content_type
+        self.reason = reason  # the reason phrase; None: the standard one
 
 
 class StreamedReply(HttpReply):
@@ -832,7 +833,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = params.get("body", b"")
             if isinstance(body, (dict, list)):
                 body = json.dumps(body).encode("utf-8")
-            return HttpReply(int(params.get("status", 200)), body, params.get("headers"))
+            return HttpReply(int(params.get("status", 200)), body, params.get("headers"), reason=params.get("reason"))
         status = int(params.get("status", 500))  # http_error
         headers = {} if params.get("retry_after") is None else {"Retry-After": str(params["retry_after"])}
         kind = params.get("body_kind", "json")
@@ -935,7 +936,7 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(reply, StreamedReply):
             return self._send_streamed(reply, headers)
         try:
-            self.send_response(reply.status)
+            self.send_response(reply.status, reply.reason)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))

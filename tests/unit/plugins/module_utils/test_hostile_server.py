@@ -149,3 +149,48 @@ def test_the_encoded_authorization_message_is_kept(sim):
     assert error.encoded_authorization_message == "4Lq6aW8...encoded"
     assert error.to_result()["encoded_authorization_message"] == "4Lq6aW8...encoded"
     assert "Encoded authorization message (decode it with IAM's decode API): 4Lq6aW8...encoded." in error.message
+
+
+
+def test_a_reason_phrase_echoing_the_token_is_redacted(sim):
+    sim.add_fault("list", "raw", status=401, reason="Unauthorized sim-token-cn-north-4-valid",
+                  body={"error_code": "APIGW.0301", "error_msg": "Denied."})
+    assert "HTTP 401 Unauthorized <redacted>: APIGW.0301: Denied." in failure(sim).message
+
+
+def test_warnings_and_errors_about_odd_values_never_quote_a_secret(sim):
+    sim.add_fault("list", "raw", body={"is_success": True, "services": [
+        {"service_id": "a", "service_name": "res-a", "status": "running", "invocation_times": "Demo-Passw0rd!",
+         "failed_times": "0", "is_shared": "MIISsim-issued"}]})
+    with client(sim, PASSWORD) as res:
+        res._transport.redactor.add("MIISsim-issued")
+        _services, warnings = res.find_services()
+    assert warnings and not [warning for warning in warnings if "Demo-Passw0rd!" in warning or "MIISsim" in warning]
+    sim.add_fault("list", "raw", body={"is_success": True, "services": ["Demo-Passw0rd!"]})
+    with pytest.raises(ResError) as caught:
+        with client(sim, PASSWORD) as res:
+            res.find_services()
+    assert "not an object: '<redacted>'" in caught.value.message
+
+
+def test_details_are_api_data_too_deep_flows_and_lone_surrogates_are_made_safe(sim):
+    flows = "bottom"
+    for _level in range(900):
+        flows = [flows]
+    sim.add_fault("details", "raw", body={"is_success": True, "service": {
+        "access_address": u"https://res.example.com/\ud800", "flows": flows}})
+    with client(sim) as res:
+        services, warnings = res.find_services(details=True)
+        service = services[0]
+    assert service["flows"] is None and service["access_address"] == u"https://res.example.com/\ufffd"
+    assert any("flows is nested more than 32 levels deep" in warning for warning in warnings)
+    assert any("access_address has a lone surrogate" in warning for warning in warnings)
+
+
+def test_details_of_another_service_are_refused(sim):
+    sim.add_fault("details", "raw", body={"is_success": True, "service": {
+        "service_id": "another-service", "access_address": "https://res.example.com/another"}})
+    with pytest.raises(ResError) as caught:
+        with client(sim) as res:
+            res.find_services(details=True)
+    assert "with those of another service, another-service" in caught.value.message

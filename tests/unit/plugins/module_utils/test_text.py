@@ -37,6 +37,20 @@ def test_redactor_removes_a_secret_in_every_echoed_form(secret):
     assert redact(None) is None
 
 
+@pytest.mark.parametrize("secret, echo", [
+    (u'Pw<&"\'>-0001', u"<p>bad password Pw&lt;&amp;&quot;&#x27;&gt;-0001</p>"),  # an HTML error page
+    (u"Pw<&'-0001", u"<p>bad password Pw&lt;&amp;&#39;-0001</p>"),  # another way to escape the apostrophe
+    (u"Pw<&-0001", u"<pre>Pw&lt;&amp;-0001</pre>"),
+    (u"Pw/slash-0001", u'{"password": "Pw\\/slash-0001"}'),  # JSON writers that escape the slash
+    (u"Pw-\u00e9t\u00e9-0001", u'{"password": "Pw-\\u00E9t\\u00E9-0001"}'),  # upper-case hex
+    (u"Pw/=+-0001", u"password=Pw%2f%3d%2b-0001"),  # lower-case percent-encoding
+    (u"Pw\t-0001", u"Pw\\x09-0001"),  # as printable() writes it
+])
+def test_redactor_removes_a_secret_in_the_forms_other_servers_write(secret, echo):
+    redacted = Redactor([secret])(echo)
+    assert REDACTED in redacted and "0001" not in redacted
+
+
 def test_a_token_added_later_is_redacted_too():
     redact = Redactor(["Pw-0001"])
     redact.add("MIISsim-issued-token")

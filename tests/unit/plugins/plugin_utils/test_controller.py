@@ -11,7 +11,8 @@ import pytest
 
 from ansible.utils.unsafe_proxy import AnsibleUnsafe
 from ansible_collections.hwc.res.plugins.plugin_utils import _controller
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import make_unsafe
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import make_unsafe, refuse_secret_containers
 
 try:
     from ansible.template import is_trusted_as_template
@@ -55,3 +56,16 @@ def test_other_values_pass_unchanged():
 def test_trust_tag_is_used_exactly_from_ansible_core_2_19():
     from ansible.release import __version__
     assert (_controller.trust_as_template is not None) == (tuple(int(p) for p in __version__.split(".")[:2]) >= (2, 19))
+
+
+@pytest.mark.parametrize("value, kind", [({"password": "Pw-0001"}, "a dict"), (["Pw-0001"], "a list")])
+def test_a_secret_option_given_a_container_is_refused_without_its_value(value, kind):
+    with pytest.raises(ResError) as caught:
+        refuse_secret_containers({"password": value, "user": "demo-user"})
+    assert "password (HW_USER_PASSWORD) must be a string, got %s" % kind in caught.value.message
+    assert "Pw-0001" not in caught.value.message
+
+
+def test_secret_options_given_as_text_or_numbers_pass():
+    refuse_secret_containers({"password": "Pw-0001", "auth_token": None, "secret_key": 1234, "user": ["x"]})
+    refuse_secret_containers(None)
