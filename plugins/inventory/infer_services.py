@@ -131,7 +131,7 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError
 from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, distinct_services
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
     connection_config,
@@ -143,7 +143,6 @@ from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
     assign_host_names,
     cache_scope,
-    distinct_services,
     host_var_names,
     preferred_name,
 )

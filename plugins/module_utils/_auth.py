@@ -45,6 +45,12 @@ def _digest(*parts):
     return hashlib.sha256("\0".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
+def issued_tokens():
+    """Every IAM token cached in this process: secrets to redact from text built after the clients closed."""
+    with _cache_lock:
+        return [entry[0] for entry in _token_cache.values()]
+
+
 def clear_caches():
     """Forget cached IAM tokens and project IDs (tests, and long-lived processes)."""
     with _cache_lock:

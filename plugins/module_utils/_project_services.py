@@ -19,10 +19,11 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.hwc.res.plugins.module_utils._auth import issued_tokens
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError
 from ansible_collections.hwc.res.plugins.module_utils._projects import read_details, read_projects
 from ansible_collections.hwc.res.plugins.module_utils._services import pending_services, summarize
-from ansible_collections.hwc.res.plugins.module_utils._text import printable
+from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
 
 FAILURE_KEYS = ("project_id", "workspace_id", "service_id", "msg", "status_code", "error_code")
 
@@ -91,8 +92,10 @@ class ProjectServices:
                 # The deadline cut this read short: the wait timed out, with what the read before saw.
                 services, self._reads = complete
                 break
+        # Service names are server text: they might echo a secret.
+        redactor = Redactor([secret for config in self.configs for secret in config.secrets] + issued_tokens())
         raise WaitTimeout("Timed out after %d seconds waiting for status %s: %s." % (
-            timeout, " or ".join(wait_status), printable("; ".join(pending))), services)
+            timeout, " or ".join(wait_status), server_text("; ".join(pending), redactor)), services)
 
     def add_details(self, services):
         """Add each service's details, concurrently; returns the services whose details could be read, in order."""

@@ -210,6 +210,21 @@ def has_glob(pattern):
     return bool(GLOB_CHARACTERS.search(pattern))
 
 
+def distinct_services(services):
+    """(the services with the first entry of each project and service ID, the later entries that repeat one).
+
+    A list that names one service twice (in two workspaces of its project, or twice in one answer)
+    would give two inventory hosts one name, or make the event source see the service change at
+    every poll; the repeat is left out instead.
+    """
+    kept, repeated, seen = [], [], set()
+    for service in services:
+        key = (service["project_id"], service["service_id"])
+        (repeated if key in seen else kept).append(service)
+        seen.add(key)
+    return kept, repeated
+
+
 class ServiceFilter:
     """Which services to keep: every given criterion must hold; within a list, any entry may match.
 

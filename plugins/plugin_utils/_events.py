@@ -17,6 +17,8 @@ __metaclass__ = type
 
 from datetime import datetime, timezone
 
+from ansible_collections.hwc.res.plugins.module_utils._services import distinct_services
+
 
 def utc_now_iso():
     """The current time as ISO 8601 UTC with milliseconds, the form of the services' ``*_iso`` fields."""
@@ -71,10 +73,11 @@ class ServiceWatch:
                 events.append(dict(type="read_failed", message=read.failure_message(), **where))
                 continue
             previous = self._last_good.get(position)
-            self._last_good[position] = read.services
+            # A service listed twice would otherwise seem to change status at every poll.
+            self._last_good[position] = distinct_services(read.services)[0]
             if previous is None and not self.emit_initial:
                 continue
-            changes = service_changes(previous or [], read.services, self.service_filter)
+            changes = service_changes(previous or [], self._last_good[position], self.service_filter)
             for change, service, previous_status in changes:
                 event = dict(type=change, service=service, **where)
                 if change == "status_changed":

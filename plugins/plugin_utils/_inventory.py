@@ -41,20 +41,6 @@ def preferred_name(service, preferences):
     return None
 
 
-def distinct_services(services):
-    """(the services with the first entry of each project and service ID, the later entries that repeat one).
-
-    A list that names one service twice (in two workspaces of its project, or twice in one answer)
-    would give two hosts one name; the repeat is left out rather than failing the whole source.
-    """
-    kept, repeated, seen = [], [], set()
-    for service in services:
-        key = (service["project_id"], service["service_id"])
-        (repeated if key in seen else kept).append(service)
-        seen.add(key)
-    return kept, repeated
-
-
 def assign_host_names(services, preferences, reserved=None):
     """Give every service a unique host name; returns (assignments in service order, services without a name).
 

@@ -9,9 +9,11 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.hwc.res.plugins.module_utils._auth import issued_tokens
 from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
-from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
+from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices, WaitTimeout
 from ansible_collections.hwc.res.plugins.module_utils._projects import ProjectRead, project_configs
+from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
 
 P1, P2, P3 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614", "d6fbd8036f5b8b53ef1cd25fabea478f"
 DENIED = ResError("RES GET /v1/x/infer-services failed with HTTP 403: res.2301: no.", status_code=403,
@@ -112,3 +114,18 @@ def test_a_service_whose_details_fail_is_left_out_and_reported(sim, configs):
     assert failure["service_id"] not in [s["service_id"] for s in detailed]
     assert (failure["project_id"], failure["status_code"], failure["error_code"]) == (P1, 404, "res.4721")
     assert failure["msg"].startswith("Could not read the details of service ")
+
+
+def test_a_wait_timeout_names_late_services_without_a_secret_they_echo(sim, configs):
+    # A service named after the password, and one after the token IAM issued for the read.
+    sim.add_service(P1, {"service_name": "res-Demo-Passw0rd!", "status": "stopped"})
+    projects = ProjectServices(configs([P1]), 1)
+    projects.read()
+    [token] = issued_tokens()
+    sim.add_service(P1, {"service_name": "res-" + token, "status": "stopped"})
+    with pytest.raises(WaitTimeout) as timeout:
+        projects.wait(ServiceFilter(), ["running"], 0, 1, stop_on_errors=True)
+    message = timeout.value.message
+    assert "res-<redacted> (" in message and "Demo-Passw0rd!" not in message and token not in message
+    assert "res-<redacted>" not in [s["service_name"] for s in timeout.value.services]  # the data stays as sent
+

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._services import (
     ServiceFilter,
+    distinct_services,
     normalize_service,
     normalize_services,
     pending_services,
@@ -259,3 +260,10 @@ def test_query():
 def test_bad_query_is_a_res_error(expression):
     with pytest.raises(ResError, match="not a valid JMESPath expression"):
         run_query(SERVICES, expression)
+
+
+def test_a_service_listed_twice_keeps_its_first_entry():
+    first = {"project_id": "p1", "service_id": "a", "workspace_id": "0"}
+    again = dict(first, workspace_id="ws-2")
+    other_project = dict(first, project_id="p2")
+    assert distinct_services([first, again, other_project]) == ([first, other_project], [again])

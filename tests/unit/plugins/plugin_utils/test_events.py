@@ -85,5 +85,15 @@ def test_a_project_whose_first_poll_failed_gets_its_baseline_from_its_first_good
     assert watch.events([reading(service("a"))], AT) == []
 
 
+def test_a_service_listed_twice_is_watched_by_its_first_entry():
+    watch = ServiceWatch(EVERY)
+    twice = reading(service("a", "running"), service("a", "stopped"))
+    watch.events([twice], AT)
+    assert watch.events([twice], AT) == []
+    assert kinds(change for event in watch.events([reading(service("a", "stopped"))], AT)
+                 for change in [(event["type"], event["service"], event.get("previous_status"))]) == [
+        ("status_changed", "a", "running")]
+
+
 def test_checked_at_is_iso_8601_utc_with_milliseconds():
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", utc_now_iso())

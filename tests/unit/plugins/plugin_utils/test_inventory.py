@@ -18,7 +18,6 @@ from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
     assign_host_names,
     cache_scope,
-    distinct_services,
     host_var_names,
     preferred_name,
 )
@@ -148,10 +147,3 @@ def test_cache_scope_holds_no_secret():
     assert cache_scope([config(password="two")]) == with_password
     keys = {"access_key": "AK", "user": None, "password": None, "domain": None}
     assert cache_scope([config(secret_key="SK1", **keys)]) == cache_scope([config(secret_key="SK2", **keys)])
-
-
-def test_a_service_listed_twice_keeps_its_first_entry():
-    first = {"project_id": "p1", "service_id": "a", "workspace_id": "0"}
-    again = dict(first, workspace_id="ws-2")
-    other_project = dict(first, project_id="p2")
-    assert distinct_services([first, again, other_project]) == ([first, other_project], [again])
