@@ -222,28 +222,38 @@ def many_projects_data(count):
     return data
 
 
-def case_many_projects(tmp_path, report, runs, count=8, latency=0.2):
-    """3. ``count`` projects against one, with ``latency`` seconds added to every request."""
+def one_project_vs_many(tmp_path, report, runs, count, latency, title, side_for):
+    """Time ``side_for(ansible, label, projects, expected)`` on one project and on ``count``; target ratio 1.5.
+
+    ``latency`` seconds are added to every request; ``expected`` is how many services the side must find.
+    """
     data = many_projects_data(count)
     ids = [p["id"] for p in data["projects"] if p["name"].startswith("cn-north-4_bench")]
+    per_project = len(data["projects"][-1]["workspaces"]["0"])
     with ResSimulator(data=data, latency=latency) as simulator:
         ansible = Ansible(simulator, tmp_path)
-        sides = []
-        for label, projects in (("1 project", ids[:1]), ("%d projects" % count, ids)):
-            path = tmp_path / ("p%d.infer_services.yml" % len(projects))
-            path.write_text("plugin: hwc.res.infer_services\nprojects: %s\n" % json.dumps(projects))
-            env = timing_env(ansible)
-            hosts = json.loads(subprocess.run(["ansible-inventory", "-i", str(path), "--list"], env=env,
-                                              cwd=str(tmp_path), capture_output=True, text=True,
-                                              check=True).stdout)["_meta"]["hostvars"]
-            expected = len(projects) * len(data["projects"][-1]["workspaces"]["0"])
-            if len(hosts) != expected:
-                raise SystemExit("bench: %d hosts for %s, expected %d" % (len(hosts), label, expected))
-            sides.append(Side("%s, password auth" % label, ["ansible-inventory", "-i", str(path), "--list"], env))
+        sides = [side_for(ansible, label, projects, len(projects) * per_project)
+                 for label, projects in (("1 project", ids[:1]), ("%d projects" % count, ids))]
         interleave(sides, simulator, tmp_path, runs)
-    report.case("3. inventory of %d projects vs 1, %.0f ms per request (%d runs)" % (count, latency * 1000, runs))
+    report.case("%s vs 1, %.0f ms per request (%d runs)" % (title, latency * 1000, runs))
     report.side(sides[0])
     report.side(sides[1], sides[0], 1.5)
+
+
+def case_many_projects(tmp_path, report, runs, count=8, latency=0.2):
+    """3. The inventory of ``count`` projects against one."""
+    def inventory_side(ansible, label, projects, expected):
+        path = tmp_path / ("p%d.infer_services.yml" % len(projects))
+        path.write_text("plugin: hwc.res.infer_services\nprojects: %s\n" % json.dumps(projects))
+        env = timing_env(ansible)
+        hosts = json.loads(subprocess.run(["ansible-inventory", "-i", str(path), "--list"], env=env,
+                                          cwd=str(tmp_path), capture_output=True, text=True,
+                                          check=True).stdout)["_meta"]["hostvars"]
+        if len(hosts) != expected:
+            raise SystemExit("bench: %d hosts for %s, expected %d" % (len(hosts), label, expected))
+        return Side("%s, password auth" % label, ["ansible-inventory", "-i", str(path), "--list"], env)
+    one_project_vs_many(tmp_path, report, runs, count, latency, "3. inventory of %d projects" % count,
+                        inventory_side)
 
 
 ROLE_PLAY = """- name: Compliance of the bench projects
@@ -260,29 +270,19 @@ ROLE_PLAY = """- name: Compliance of the bench projects
 
 
 def case_compliance_over_projects(tmp_path, report, runs, count=16, latency=0.2):
-    """4. The compliance role over ``count`` projects against one, ``latency`` seconds per request."""
-    data = many_projects_data(count)
-    ids = [p["id"] for p in data["projects"] if p["name"].startswith("cn-north-4_bench")]
-    with ResSimulator(data=data, latency=latency) as simulator:
-        ansible = Ansible(simulator, tmp_path)
-        sides = []
-        for label, projects in (("1 project", ids[:1]), ("%d projects" % count, ids)):
-            playbook = tmp_path / ("role_p%d.yml" % len(projects))
-            playbook.write_text(ROLE_PLAY % json.dumps(projects))
-            run = ansible.playbook(playbook)
-            checked = run.task("Check the services against the policy")["result"]["ansible_facts"][
-                "infer_service_compliance"]["checked"] if run.rc == 0 else None
-            expected = len(projects) * len(data["projects"][-1]["workspaces"]["0"])
-            if checked != expected:
-                raise SystemExit("bench: the role checked %s services for %s, expected %d\n%r" % (
-                    checked, label, expected, run))
-            sides.append(Side("role, %s, password auth" % label, ["ansible-playbook", str(playbook)],
-                              timing_env(ansible)))
-        interleave(sides, simulator, tmp_path, runs)
-    report.case("4. compliance role over %d projects vs 1, %.0f ms per request (%d runs)" % (
-        count, latency * 1000, runs))
-    report.side(sides[0])
-    report.side(sides[1], sides[0], 1.5)
+    """4. The compliance role over ``count`` projects against one."""
+    def role_side(ansible, label, projects, expected):
+        playbook = tmp_path / ("role_p%d.yml" % len(projects))
+        playbook.write_text(ROLE_PLAY % json.dumps(projects))
+        run = ansible.playbook(playbook)
+        checked = run.task("Check the services against the policy")["result"]["ansible_facts"][
+            "infer_service_compliance"]["checked"] if run.rc == 0 else None
+        if checked != expected:
+            raise SystemExit("bench: the role checked %s services for %s, expected %d\n%r" % (
+                checked, label, expected, run))
+        return Side("role, %s, password auth" % label, ["ansible-playbook", str(playbook)], timing_env(ansible))
+    one_project_vs_many(tmp_path, report, runs, count, latency, "4. compliance role over %d projects" % count,
+                        role_side)
 
 
 DETAILS_PLAY = """- name: Services of the bench workspace
