@@ -99,6 +99,9 @@ def read_projects(configs, read, max_workers):
     by_project = {}
     for index, config in enumerate(configs):
         by_project.setdefault(config.project_id, []).append(index)
+    if len(by_project) == 1:
+        # One project (the usual task): read it in this thread, as a pool of one would only add a thread.
+        return _read_one_project(configs, read)
     reads = [None] * len(configs)
     pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(by_project))))
     try:

@@ -7,7 +7,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
 from itertools import permutations
 
 import pytest
@@ -82,12 +81,10 @@ def test_one_service_listed_twice_is_an_error_not_a_silent_merge():
     assert "'feed_sid-1' stands for more than one service" in caught.value.message
 
 
-def test_naming_twenty_thousand_services_that_share_a_name_is_linear():
+def test_twenty_thousand_services_that_share_a_name_each_get_their_own():
+    # How long this takes is measured by `make bench` (case naming), not here.
     services = [service("feed", P1 if index % 2 else P2, "sid-%d" % index) for index in range(20000)]
-    started = time.monotonic()
     assignments, _nameless = assign_host_names(services, ["service_name"])
-    # Quadratic naming took minutes here; linear naming takes well under a second.
-    assert time.monotonic() - started < 10
     assert assignments[1].name == "feed_sid-1" and len(set(a.name for a in assignments)) == 20000
 
 
