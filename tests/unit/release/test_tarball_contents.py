@@ -48,7 +48,7 @@ def test_a_clean_tarball_passes(tmp_path, capsys):
     ".ansible/collections/x",
     "extensions/molecule/infer_service_compliance/.ansible/tmp/x",
     ".venv/bin/python",
-    "build/hwc-res-0.1.0.tar.gz",
+    "build/hwc-res-1.0.0.tar.gz",
     "changelogs/.plugin-cache.yaml",
     "importer_result.json",
     ".coverage",
