@@ -372,15 +372,16 @@ def check_echoed_counters(outcome):
     assert "invocation_times '<redacted>' is not a whole number" in unwrapped(outcome.output)
 
 
-
 def check_service_listed_twice(outcome):
     assert sorted(s["service_name"] for s in outcome.services) == sorted(s["service_name"] for s in SERVICES)
     assert "RES listed service %s (%s) of project %s more than once" % (
         SERVICES[0]["service_name"], SERVICES[0]["service_id"], PROJECT_ID) in unwrapped(outcome.output)
 
+
 def check_details_too_deep(outcome):
     assert [(s["service_name"], s["flows"]) for s in outcome.services] == [("res-rank-prod", None)]
     assert "flows is nested more than 32 levels deep" in unwrapped(outcome.output)
+
 
 CASES.update({
     # A reason phrase is server text like any other: a gateway may put the token it refuses there.

@@ -151,7 +151,6 @@ def test_the_encoded_authorization_message_is_kept(sim):
     assert "Encoded authorization message (decode it with IAM's decode API): 4Lq6aW8...encoded." in error.message
 
 
-
 def test_a_reason_phrase_echoing_the_token_is_redacted(sim):
     sim.add_fault("list", "raw", status=401, reason="Unauthorized sim-token-cn-north-4-valid",
                   body={"error_code": "APIGW.0301", "error_msg": "Denied."})

@@ -128,4 +128,3 @@ def test_a_wait_timeout_names_late_services_without_a_secret_they_echo(sim, conf
     message = timeout.value.message
     assert "res-<redacted> (" in message and "Demo-Passw0rd!" not in message and token not in message
     assert "res-<redacted>" not in [s["service_name"] for s in timeout.value.services]  # the data stays as sent
-
