@@ -193,6 +193,7 @@ import math
 import os
 import sys
 import threading
+from functools import partial
 
 
 def _make_collection_importable():
@@ -226,7 +227,7 @@ from ansible.module_utils.common.parameters import remove_values  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._options import (  # noqa: E402
     CONNECTION_OPTIONS, FILTER_OPTIONS, module_argument_spec)
-from ansible_collections.hwc.res.plugins.module_utils._projects import project_targets, read_projects  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs, read_projects  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._text import printable  # noqa: E402
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config  # noqa: E402
@@ -262,9 +263,7 @@ class Settings:
         self.secrets = _secrets(params)
         self.service_filter = ServiceFilter.from_options(params.get)
         try:
-            default = connection_config(params.get)
-            self.configs = [connection_config(params.get, **target._asdict())
-                            for target in project_targets(params["projects"], default.workspace_id)]
+            self.configs = project_configs(partial(connection_config, params.get), params["projects"], MAX_WORKERS)
         except ResError as error:
             raise ValueError("%s: %s" % (SOURCE_NAME, error.message)) from None
 
