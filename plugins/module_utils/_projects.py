@@ -67,12 +67,15 @@ def project_configs(config_for, projects, max_workers):
     """One ConnectionConfig per entry of the projects option, in order, all validated before any request.
 
     ``config_for(**overrides)`` builds a ConnectionConfig from the entry point's options, with the
-    entry's non-None values (project_id, region, endpoint, workspace_id) on top.
+    entry's values that are set (project_id, region, endpoint, workspace_id) on top; no entries
+    means the one config of the options, ``config_for()``.
     """
     if max_workers < 1:
         raise ResError("max_workers must be at least 1, got %d." % max_workers)
     default = config_for()
-    return [config_for(**target._asdict()) for target in project_targets(projects, default.workspace_id)]
+    return [default if target == DEFAULT_PROJECT else config_for(**dict(
+        (key, value) for key, value in target._asdict().items() if value is not None))
+        for target in project_targets(projects, default.workspace_id)]
 
 
 class ProjectRead(namedtuple("ProjectRead", "config project_id services warnings error")):

@@ -387,10 +387,8 @@ def main():
     try:
         for name, (minimum, maximum) in WAIT_RANGES.items():
             whole_number(name, params[name], minimum, maximum)
-        configs = project_configs(
-            lambda **target: ConnectionConfig(dict(params, **dict(
-                (key, value) for key, value in target.items() if value is not None))),
-            params["projects"], params["max_workers"])
+        configs = project_configs(lambda **target: ConnectionConfig(dict(params, **target)),
+                                  params["projects"], params["max_workers"])
         projects = ProjectServices(configs, params["max_workers"])
         if params["wait"]:
             services = projects.wait(service_filter, params["wait_status"], params["wait_timeout"],

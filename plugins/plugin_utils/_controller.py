@@ -40,7 +40,7 @@ def connection_config(get_option, given=(), templar=None, **overrides):
     if templar is not None:
         options = dict((name, _render(templar, value) if name in given else value)
                        for name, value in options.items())
-    options.update((name, value) for name, value in overrides.items() if value is not None)
+    options.update(overrides)
     return ConnectionConfig(options)
 
 

@@ -85,8 +85,7 @@ def test_max_workers_below_one_is_refused_before_any_config():
 def configs(sim):
     options = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain",
                "endpoint": sim.url, "identity_endpoint": sim.url + "/v3", "project_id": P1}
-    return lambda projects: project_configs(lambda **target: ConnectionConfig(dict(options, **dict(
-        (key, value) for key, value in target.items() if value is not None))), projects, 8)
+    return lambda projects: project_configs(lambda **target: ConnectionConfig(dict(options, **target)), projects, 8)
 
 
 @pytest.mark.parametrize("max_workers", [1, 3])

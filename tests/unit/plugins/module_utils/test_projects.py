@@ -7,10 +7,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from types import SimpleNamespace
+
 import pytest
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._projects import DEFAULT_PROJECT, ProjectTarget, project_targets
+from ansible_collections.hwc.res.plugins.module_utils._projects import (
+    DEFAULT_PROJECT,
+    ProjectTarget,
+    project_configs,
+    project_targets,
+)
 
 P1, P2 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614"
 
@@ -20,6 +27,20 @@ P1, P2 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614"
 def test_no_projects_means_the_project_of_the_connection_options():
     assert project_targets(None, "0") == [DEFAULT_PROJECT]
     assert project_targets([], "0") == [DEFAULT_PROJECT]
+
+
+def test_configs_are_built_once_each_with_only_the_values_an_entry_sets():
+    built = []
+
+    def config_for(**overrides):
+        built.append(overrides)
+        return SimpleNamespace(workspace_id="0", overrides=overrides)
+
+    assert [config.overrides for config in project_configs(config_for, None, 8)] == [{}]
+    assert built == [{}]
+    del built[:]
+    project_configs(config_for, [P1, {"project_id": P2, "region": "cn-east-3"}], 8)
+    assert built == [{}, {"project_id": P1}, {"project_id": P2, "region": "cn-east-3"}]
 
 
 def test_projects_are_ids_or_dicts_in_configured_order():
