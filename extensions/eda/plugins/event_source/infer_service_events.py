@@ -225,8 +225,8 @@ _make_collection_importable()
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 from ansible.module_utils.common.parameters import remove_values  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._client import ResError  # noqa: E402
-from ansible_collections.hwc.res.plugins.module_utils._options import (  # noqa: E402
-    CONNECTION_OPTIONS, FILTER_OPTIONS, module_argument_spec)
+from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, module_argument_spec  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs, read_projects  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._text import printable  # noqa: E402
@@ -283,8 +283,7 @@ class Settings:
 
 
 def _secrets(params):
-    return [str(params[name]) for name, spec in CONNECTION_OPTIONS.items()
-            if spec.get("no_log") and params.get(name) not in (None, "")]
+    return [str(params[name]) for name in SECRET_OPTIONS if params.get(name) not in (None, "")]
 
 
 async def main(queue, args):

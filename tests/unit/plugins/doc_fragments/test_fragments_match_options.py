@@ -15,6 +15,7 @@ from ansible_collections.hwc.res.plugins.doc_fragments.projects import ModuleDoc
 from ansible_collections.hwc.res.plugins.doc_fragments.service_filters import ModuleDocFragment as Filters
 from ansible_collections.hwc.res.plugins.inventory import infer_services as inventory_plugin
 from ansible_collections.hwc.res.plugins.lookup import infer_services as lookup_plugin
+from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS
 from ansible_collections.hwc.res.plugins.module_utils._options import (
     CONNECTION_OPTIONS,
     FILTER_OPTIONS,
@@ -84,3 +85,5 @@ def test_every_entry_point_documents_projects_through_the_one_fragment(plugin):
 def test_secrets_are_no_log():
     assert sorted(name for name, spec in CONNECTION_OPTIONS.items() if spec.get("no_log")) == [
         "auth_token", "password", "secret_key", "security_token"]
+    # What messages, the redactor and the event source keep out of sight: the same options.
+    assert sorted(SECRET_OPTIONS) == ["auth_token", "password", "secret_key", "security_token"]
