@@ -93,7 +93,8 @@ class ResClient:
     def find_services(self, service_filter=None, details=False):
         """List, normalize and filter services; with ``details``, add each match's details.
 
-        Returns (services, warnings): normalized dicts, and messages about the filter and odd values the API sent.
+        Returns (services, warnings): normalized dicts, and messages about odd values the API sent (those
+        about the filter itself are ``service_filter.warnings``).
         """
         service_filter = service_filter or ServiceFilter()
         raws = self.list_services()
@@ -106,7 +107,7 @@ class ResClient:
         services = service_filter.apply(services)
         if details:
             warnings.extend(self.add_details(services))
-        return services, service_filter.warnings + [redact(warning) for warning in warnings]
+        return services, [redact(warning) for warning in warnings]
 
     def add_details(self, services):
         """Add access_address and flows from the details endpoint to each normalized service, in place.

@@ -47,6 +47,7 @@ class ProjectServices:
         self.configs = configs
         self.max_workers = max_workers
         self._reads = []
+        self._filter_warnings = []
         self._detail_failures = []  # (service, ResError)
         self._detail_warnings = []
 
@@ -64,6 +65,7 @@ class ProjectServices:
             client.set_deadline(deadline)
             return client.find_services(service_filter)
         self._reads = read_projects(self.configs, read_one, self.max_workers)
+        self._filter_warnings = service_filter.warnings if service_filter else []
         self._detail_failures = []
         self._detail_warnings = []
         return [service for read in self._reads if not read.error for service in read.services]
@@ -149,7 +151,10 @@ class ProjectServices:
         is one warning. With one project of the connection options (not ``several``) and one failure, the
         message is the error's own, as without the projects option.
         """
-        warnings = [warning for read in self._reads for warning in read.warnings] + self._detail_warnings
+        # The filter's own warnings (an undocumented status) once, not once for each project read with it.
+        filter_warnings = self._filter_warnings if any(not read.error for read in self._reads) else []
+        warnings = filter_warnings + [warning for read in self._reads for warning in read.warnings] + \
+            self._detail_warnings
         failures = self._failures()
         if not failures:
             return None, warnings

@@ -127,3 +127,10 @@ def test_a_wait_timeout_names_late_services_without_a_secret_they_echo(sim, conf
     message = timeout.value.message
     assert "res-<redacted> (" in message and "Demo-Passw0rd!" not in message and token not in message
     assert "res-<redacted>" not in [s["service_name"] for s in timeout.value.services]  # the data stays as sent
+
+
+def test_a_status_the_api_does_not_document_warns_once_however_many_projects_are_read(sim, configs):
+    projects = ProjectServices(configs([P1, P2, {"project_id": P1, "workspace_id": "ws-2"}]), 2)
+    assert projects.read(ServiceFilter(statuses=["gone"])) == []
+    _failure, warnings = projects.outcome(fail_on_errors=True, several=True)
+    assert [warning for warning in warnings if "status 'gone' is not a documented status" in warning] == [warnings[0]]
