@@ -90,8 +90,8 @@ class ResClient:
                 status_code=reply.status_code, request_id=reply.request_id)
         return service
 
-    def find_services(self, service_filter=None, details=False):
-        """List, normalize and filter services; with ``details``, add each match's details.
+    def find_services(self, service_filter=None):
+        """List, normalize and filter services (add_details reads the details of those kept).
 
         Returns (services, warnings): normalized dicts, and messages about odd values the API sent (those
         about the filter itself are ``service_filter.warnings``).
@@ -104,10 +104,7 @@ class ResClient:
         except ResError as error:
             # Built from the API's data, which may echo a secret as well as its error text can.
             raise error.redacted(redact) from None
-        services = service_filter.apply(services)
-        if details:
-            warnings.extend(self.add_details(services))
-        return services, [redact(warning) for warning in warnings]
+        return service_filter.apply(services), [redact(warning) for warning in warnings]
 
     def add_details(self, services):
         """Add access_address and flows from the details endpoint to each normalized service, in place.

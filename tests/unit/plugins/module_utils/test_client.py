@@ -236,7 +236,8 @@ def test_connection_refused():
 
 def test_details_add_access_address_and_flows(sim):
     with make_client(sim, project_id=PROJECT_ID) as res:
-        services, _warnings = res.find_services(ServiceFilter(names=["res-rank-*"]), details=True)
+        services, _warnings = res.find_services(ServiceFilter(names=["res-rank-*"]))
+        res.add_details(services)
     assert len(services) == 2 and sim.counters["details"] == 2
     for service in services:
         assert service["access_address"].startswith("http")
@@ -245,7 +246,8 @@ def test_details_add_access_address_and_flows(sim):
 
 def test_details_of_a_service_outside_workspace_zero(sim):
     with make_client(sim, project_id=PROJECT_ID, workspace_id="ws-2") as res:
-        services, _warnings = res.find_services(ServiceFilter(names=["res-news-feed"]), details=True)
+        services, _warnings = res.find_services(ServiceFilter(names=["res-news-feed"]))
+        res.add_details(services)
     assert services[0]["access_address"] and services[0]["flows"] == []
 
 

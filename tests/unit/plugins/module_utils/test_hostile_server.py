@@ -179,7 +179,8 @@ def test_details_are_api_data_too_deep_flows_and_lone_surrogates_are_made_safe(s
     sim.add_fault("details", "raw", body={"is_success": True, "service": {
         "access_address": u"https://res.example.com/\ud800", "flows": flows}})
     with client(sim) as res:
-        services, warnings = res.find_services(details=True)
+        services, warnings = res.find_services()
+        warnings += res.add_details(services)
         service = services[0]
     assert service["flows"] is None and service["access_address"] == u"https://res.example.com/\ufffd"
     assert any("flows is nested more than 32 levels deep" in warning for warning in warnings)
@@ -191,5 +192,5 @@ def test_details_of_another_service_are_refused(sim):
         "service_id": "another-service", "access_address": "https://res.example.com/another"}})
     with pytest.raises(ResError) as caught:
         with client(sim) as res:
-            res.find_services(details=True)
+            res.add_details(res.find_services()[0])
     assert "with those of another service, another-service" in caught.value.message
