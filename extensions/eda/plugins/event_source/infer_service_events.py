@@ -263,7 +263,9 @@ class Settings:
         self.secrets = _secrets(params)
         self.service_filter = ServiceFilter.from_options(params.get)
         try:
-            self.configs = project_configs(partial(connection_config, params.get), params["projects"], MAX_WORKERS)
+            # What the rulebook sets stands, even where AWX or EDA controller exports its HW_* variable as "".
+            self.configs = project_configs(partial(connection_config, params.get, args), params["projects"],
+                                           MAX_WORKERS)
         except ResError as error:
             raise ValueError("%s: %s" % (SOURCE_NAME, error.message)) from None
 

@@ -285,6 +285,18 @@ def test_connection_options_fall_back_to_the_hw_variables(source, simulator, mon
     watching(source, {"interval": POLL, "emit_initial": True, "eda_feedback_queue": object()}, simulator, scenario)
 
 
+def test_an_argument_stands_where_its_hw_variable_is_exported_empty(source, args, simulator, monkeypatch):
+    # An EDA controller credential exports every field it leaves empty as "".
+    for name in ("HW_USER_NAME", "HW_USER_PASSWORD", "HW_DOMAIN_NAME", "HW_RES_ENDPOINT", "HW_AUTH_URL"):
+        monkeypatch.setenv(name, "")
+    args.update(emit_initial=True)
+
+    async def scenario(watch):
+        event = await watch.event()
+        assert (event["type"], event["project_id"]) == ("added", PROJECT_ID)
+    watching(source, args, simulator, scenario)
+
+
 def test_the_event_loop_keeps_running_while_the_api_is_slow(source, args, simulator):
     simulator.latency = 0.3
     args.update(emit_initial=True)
