@@ -22,12 +22,12 @@ from urllib.parse import quote
 from ansible_collections.hwc.res.plugins.module_utils._auth import Authenticator, clear_caches
 from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error, json_type
-from ansible_collections.hwc.res.plugins.module_utils._text import printable, server_text
 from ansible_collections.hwc.res.plugins.module_utils._services import (
     ServiceFilter,
     normalize_details,
     normalize_services,
 )
+from ansible_collections.hwc.res.plugins.module_utils._text import printable, server_text
 from ansible_collections.hwc.res.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, Transport
 
 # REQUESTS_IMPORT_ERROR: the traceback of importing requests when that failed, else None (for modules to report).

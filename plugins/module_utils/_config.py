@@ -108,14 +108,13 @@ class ConnectionConfig:
     def _choose_auth_method(self):
         if self.auth_token:
             if not self.project_id:
-                raise ResError("project_id (HW_PROJECT_ID) is required with auth_token: a pre-issued token "
-                               "does not say which project it is scoped to.")
+                raise ResError("%s is required with auth_token: a pre-issued token does not say which project it is "
+                               "scoped to." % option_name("project_id"))
             return "token"
         if self.access_key or self.secret_key:
             if not (self.access_key and self.secret_key):
                 given, missing = ("access_key", "secret_key") if self.access_key else ("secret_key", "access_key")
-                raise ResError("%s is set but %s (%s) is not: AK/SK signing needs both." % (
-                    given, missing, CONNECTION_OPTIONS[missing]["env"][0]))
+                raise ResError("%s is set but %s is not: AK/SK signing needs both." % (given, option_name(missing)))
             return "aksk"
         if self.security_token:
             raise ResError("security_token is set without access_key and secret_key: a security token only "
@@ -125,8 +124,8 @@ class ConnectionConfig:
         if given:
             missing = [name for name in password_options if name not in given]
             if missing:
-                raise ResError("IAM password authentication needs user, password and domain; missing: %s." % ", ".join(
-                    "%s (%s)" % (name, CONNECTION_OPTIONS[name]["env"][0]) for name in missing))
+                raise ResError("IAM password authentication needs user, password and domain; missing: %s."
+                               % ", ".join(option_name(name) for name in missing))
             return "password"
         raise ResError("No credentials were given. Set auth_token (HW_AUTH_TOKEN); or access_key and secret_key "
                        "(HW_ACCESS_KEY, HW_SECRET_KEY); or user, password and domain "
