@@ -25,7 +25,8 @@ from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     junit_report,
     normalize_policy,
 )
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import make_unsafe, raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import raised_as
+from ansible_collections.hwc.res.plugins.plugin_utils._unsafe import make_unsafe
 
 display = Display()
 

@@ -122,23 +122,20 @@ cache_connection: /var/cache/ansible/inventory
 cache_timeout: 600
 """
 
-from functools import partial
-
 from ansible import constants as C
 from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible_collections.hwc.res.plugins.module_utils._client import ResError
-from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
-from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, distinct_services
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._orchestrator import Orchestrator
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter, distinct_services
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
-    connection_config,
-    make_unsafe,
+    connection_options,
     raised_as,
     refuse_secret_containers,
 )
+from ansible_collections.hwc.res.plugins.plugin_utils._unsafe import make_unsafe
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
     assign_host_names,
@@ -173,46 +170,46 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if unknown:
                 raise ResError("%s: unknown option%s %s." % (path, "s" if len(unknown) > 1 else "", ", ".join(unknown)))
             # The options the file sets may be templates.
-            configs = project_configs(partial(connection_config, self.get_option, config, self.templar),
-                                      self.get_option("projects"), self.get_option("max_workers"))
-            blocks = self._cached_or_read(self.get_cache_key(path) + "_" + cache_scope(configs), cache, configs)
-            self._populate(blocks)
+            with Orchestrator(connection_options(self.get_option, config, self.templar), self.get_option("projects"),
+                              self.get_option("max_workers"), self.get_option("fail_on_errors"),
+                              ServiceFilter.from_options(self.get_option)) as orchestrator:
+                cache_key = self.get_cache_key(path) + "_" + cache_scope(orchestrator.configs)
+                blocks = self._cached_or_read(cache_key, cache, orchestrator)
+            self._populate(blocks, orchestrator.service_filter)
 
-    def _cached_or_read(self, cache_key, cache, configs):
+    def _cached_or_read(self, cache_key, cache, orchestrator):
+        """The blocks of the services of every project, from the cache while it is fresh, else read."""
         # cache is false with --flush-cache and meta: refresh_inventory; the cache option is the user's choice.
         use_cache = self.get_option("cache")
+        blocks = None
         if use_cache and cache:
             try:
                 # A hit is returned as is: writing it back would restart its timeout.
-                return self._cache[cache_key]
+                blocks = self._cache[cache_key]
             except KeyError:  # not cached yet, or expired
                 pass
-        blocks, complete = self._read(configs)
-        if use_cache and complete:
-            self._cache[cache_key] = blocks
-        return blocks
-
-    def _read(self, configs):
-        """Read every project concurrently; returns (blocks of the projects read, in configured order; all read?).
-
-        A block is the JSON-serializable record that is cached: where the services came from, and the services.
-        """
-        projects = ProjectServices(configs, self.get_option("max_workers"))
-        projects.read()
-        error, warnings = projects.outcome(self.get_option("fail_on_errors"), several=True)
+        if blocks is None:
+            blocks = self._read(orchestrator)
+            if use_cache and not orchestrator.failed_projects():
+                self._cache[cache_key] = blocks
+        error, warnings = orchestrator.outcome()
         if error:
             raise error
         for warning in warnings:
             self.display.warning(warning)
-        blocks = [{"project_id": project.project_id, "workspace_id": project.config.workspace_id,
-                   "region": project.config.region, "services": project.services}
-                  for project in projects.reads if not project.error]
-        return blocks, not projects.failed_projects()
+        return blocks
 
-    def _populate(self, blocks):
-        service_filter = ServiceFilter.from_options(self.get_option)
-        for warning in service_filter.warnings:
-            self.display.warning(warning)
+    @staticmethod
+    def _read(orchestrator):
+        """Read every project; the blocks of the projects read, in configured order.
+
+        A block is the JSON-serializable record that is cached: where the services came from, and the services.
+        """
+        return [{"project_id": read.project_id, "workspace_id": read.config.workspace_id,
+                 "region": read.config.region, "services": read.services}
+                for read in orchestrator.read() if not read.error]
+
+    def _populate(self, blocks, service_filter):
         services, repeated = distinct_services([dict(service, region=block["region"])
                                                 for block in blocks for service in service_filter.apply(block["services"])])
         for service in repeated:

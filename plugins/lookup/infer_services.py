@@ -120,24 +120,21 @@ _raw:
   elements: raw
 """
 
-from functools import partial
-
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
-from ansible_collections.hwc.res.plugins.module_utils._client import ResError
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS
-from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices
-from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.module_utils._orchestrator import Orchestrator
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter, run_query
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
-    connection_config,
-    make_unsafe,
+    connection_options,
     raised_as,
     refuse_secret_containers,
 )
+from ansible_collections.hwc.res.plugins.plugin_utils._unsafe import make_unsafe
 
 display = Display()
 
@@ -190,24 +187,22 @@ class LookupModule(LookupBase):
                 ", ".join(valid)))
 
     def _services(self, terms, given):
-        configs = project_configs(partial(connection_config, self.get_option, given), self.get_option("projects"),
-                                  self.get_option("max_workers"))
-        projects = ProjectServices(configs, self.get_option("max_workers"))
-        services = projects.read(ServiceFilter.from_options(self.get_option))
-        fail_on_errors, several = self.get_option("fail_on_errors"), bool(self.get_option("projects"))
-        # A project that cannot be read fails before the terms are matched: its services would seem missing.
-        failure, _warnings = projects.outcome(fail_on_errors, several)
-        if failure is not None:
-            raise failure
-        if terms:
-            services, missing = select_by_terms(services, terms)
+        with Orchestrator(connection_options(self.get_option, given), self.get_option("projects"),
+                          self.get_option("max_workers"), self.get_option("fail_on_errors"),
+                          ServiceFilter.from_options(self.get_option)) as orchestrator:
+            services = orchestrator.services()
+            missing = []
+            if terms:
+                services, missing = select_by_terms(services, terms)
+            # Details of services that are about to fail the task anyway are not worth a request.
+            if self.get_option("details") and not (orchestrator.fail_on_errors and orchestrator.failed_projects()):
+                services = orchestrator.add_details(services)
+            # A project that cannot be read fails before the terms are judged: its services would seem missing.
+            failure, warnings = orchestrator.outcome()
+            if failure is not None:
+                raise failure
             if missing:
-                self._report_missing(missing, projects.reads)
-        if self.get_option("details"):
-            services = projects.add_details(services)
-        failure, warnings = projects.outcome(fail_on_errors, several)
-        if failure is not None:
-            raise failure
+                self._report_missing(missing, orchestrator)
         for warning in warnings:
             display.warning(warning)
         expression = self.get_option("query")
@@ -216,12 +211,13 @@ class LookupModule(LookupBase):
         value = run_query(services, expression)
         return value if isinstance(value, list) else [value]
 
-    def _report_missing(self, missing, reads):
+    def _report_missing(self, missing, orchestrator):
         on_missing = self.get_option("on_missing")
         if on_missing == "skip":
             return
         filters = [name for name in FILTER_OPTIONS if self.get_option(name) is not None]
         passing = " that passes the filters (%s)" % ", ".join(filters) if filters else ""
+        reads = orchestrator.reads
         where = "%s%s" % ("; ".join("project %s, workspace %s" % (read.project_id, read.config.workspace_id)
                                     for read in reads if not read.error) or "no project that could be read", passing)
         if len(missing) == 1:
@@ -229,6 +225,11 @@ class LookupModule(LookupBase):
         else:
             message = "These terms match the name or ID of no service in %s: %s." % (
                 where, ", ".join(repr(term) for term in missing))
+        # The service may well be in a project that could not be read: say why each could not.
+        unread = [read.failure_message() for read in reads if read.error]
+        if unread:
+            message += " %s may be in %s that could not be read: %s" % (
+                "It" if len(missing) == 1 else "They", "a project" if len(unread) == 1 else "projects", " ".join(unread))
         if on_missing == "error":
             raise ResError(message)
         display.warning(message)

@@ -45,20 +45,6 @@ def _digest(*parts):
     return hashlib.sha256("\0".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
-def issued_tokens():
-    """Every IAM token cached in this process: secrets to redact from text built after the clients closed."""
-    with _cache_lock:
-        return [entry[0] for entry in _token_cache.values()]
-
-
-def clear_caches():
-    """Forget cached IAM tokens and project IDs (tests, and long-lived processes)."""
-    with _cache_lock:
-        _token_cache.clear()
-        _project_id_cache.clear()
-        _key_locks.clear()
-
-
 class Authenticator:
     """Adds the configured credentials to requests sent through a Transport."""
 
@@ -66,36 +52,37 @@ class Authenticator:
         self.config = config
         self._transport = transport
 
-    def project_id(self):
+    def project_id(self, deadline=None):
         """The configured project ID, else the one IAM gives for the configured scope."""
         if self.config.project_id:
             return self.config.project_id
         if self.config.auth_method == "password":
-            return self._password_token()[1]
-        return self._project_id_by_name()
+            return self._password_token(deadline=deadline)[1]
+        return self._project_id_by_name(deadline)
 
-    def send(self, method, url, params=None, headers=None):
+    def send(self, api, method, url, params=None, headers=None, json_body=None, deadline=None):
         """Transport.send with the credentials of the configured auth method."""
         headers = dict(headers or {})
+        request = dict(params=params, headers=headers, json_body=json_body, deadline=deadline)
         send = self._transport.send
         if self.config.auth_method == "password":
-            headers["X-Auth-Token"] = self._password_token()[0]
+            headers["X-Auth-Token"] = self._password_token(deadline=deadline)[0]
             self._transport.redactor.add(headers["X-Auth-Token"])
             try:
-                return send(method, url, params=params, headers=headers)
+                return send(api, method, url, **request)
             except ResError as error:
                 if not _token_expired(error):
                     raise
             # IAM may revoke or expire a token before its stated end: fetch a new one, once.
-            headers["X-Auth-Token"] = self._password_token(stale=headers["X-Auth-Token"])[0]
+            headers["X-Auth-Token"] = self._password_token(stale=headers["X-Auth-Token"], deadline=deadline)[0]
             self._transport.redactor.add(headers["X-Auth-Token"])
-            return send(method, url, params=params, headers=headers)
+            return send(api, method, url, **request)
         if self.config.auth_method == "token":
             headers["X-Auth-Token"] = self.config.auth_token
-            return send(method, url, params=params, headers=headers)
+            return send(api, method, url, **request)
         if self.config.security_token:
             headers["X-Security-Token"] = self.config.security_token
-        return send(method, url, params=params, headers=headers, sign=True)
+        return send(api, method, url, sign=True, **request)
 
     # -- IAM password tokens --------------------------------------------------
 
@@ -104,7 +91,7 @@ class Authenticator:
         scope = ("id", config.project_id) if config.project_id else ("name", config.project_name)
         return (config.identity_endpoint, config.domain, config.user, scope, _digest(config.password))
 
-    def _password_token(self, stale=None):
+    def _password_token(self, stale=None, deadline=None):
         """Return (token, project_id) for the configured user and scope, from cache or IAM.
 
         ``stale`` is a token the API called expired: it is not reused.
@@ -115,11 +102,11 @@ class Authenticator:
             cached = _token_cache.get(key)
             if cached and cached[0] != stale and cached[2] - datetime.now(timezone.utc) > TOKEN_MIN_REMAINING:
                 return cached[0], cached[1]
-            token, project_id, expires_at = self._issue_token()
+            token, project_id, expires_at = self._issue_token(deadline)
             _token_cache[key] = (token, project_id, expires_at)
             return token, project_id
 
-    def _issue_token(self):
+    def _issue_token(self, deadline):
         config = self.config
         scope = {"id": config.project_id} if config.project_id else {"name": config.project_name}
         body = {"auth": {
@@ -128,7 +115,7 @@ class Authenticator:
             "scope": {"project": scope},
         }}
         url = "%s/auth/tokens" % config.identity_endpoint
-        reply = self._transport.send("POST", url, json_body=body)
+        reply = self._transport.send("IAM", "POST", url, json_body=body, deadline=deadline)
         token = reply.headers.get("X-Subject-Token")
         if reply.status_code != 201 or not token:
             raise ResError("IAM POST %s answered HTTP %d without an X-Subject-Token header: no token was issued."
@@ -149,17 +136,17 @@ class Authenticator:
 
     # -- project IDs by name ----------------------------------------------------
 
-    def _project_id_by_name(self):
+    def _project_id_by_name(self, deadline):
         config = self.config
         key = (config.identity_endpoint, config.access_key, _digest(config.secret_key), config.project_name)
         with _key_lock(key):
             if key not in _project_id_cache:
-                _project_id_cache[key] = self._fetch_project_id(config.project_name)
+                _project_id_cache[key] = self._fetch_project_id(config.project_name, deadline)
             return _project_id_cache[key]
 
-    def _fetch_project_id(self, name):
+    def _fetch_project_id(self, name, deadline):
         url = "%s/projects" % self.config.identity_endpoint
-        projects = self.send("GET", url, params={"name": name}).payload.get("projects")
+        projects = self.send("IAM", "GET", url, params={"name": name}, deadline=deadline).payload.get("projects")
         if not isinstance(projects, list):
             raise ResError("IAM answered GET %s without a projects list." % urlsplit(url).path)
         ids = [project.get("id") for project in projects

@@ -5,12 +5,11 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""The RES client, and the whole surface the adapters use to reach the API.
+"""The RES calls of one project and workspace: list services, read one service's details.
 
-Modules, the lookup, the inventory and the event source import what they need
-to talk to RES from here alone (see ``__all__``). The client knows nothing of
-Ansible's module or plugin classes: every failure is a ResError, and the
-adapters turn that into their own kind of error.
+The client knows nothing of Ansible's module or plugin classes, nor of other
+projects: every failure is a ResError, and the orchestrator, which makes one
+client per project and workspace for a whole task, decides what it means.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,29 +18,27 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.hwc.res.plugins.module_utils._auth import Authenticator, clear_caches
-from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
+from ansible_collections.hwc.res.plugins.module_utils._auth import Authenticator
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error, json_type
-from ansible_collections.hwc.res.plugins.module_utils._services import (
-    ServiceFilter,
-    normalize_details,
-    normalize_services,
-)
-from ansible_collections.hwc.res.plugins.module_utils._text import printable, server_text
-from ansible_collections.hwc.res.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, Transport
-
-# REQUESTS_IMPORT_ERROR: the traceback of importing requests when that failed, else None (for modules to report).
-__all__ = ("ConnectionConfig", "REQUESTS_IMPORT_ERROR", "ResClient", "ResError", "clear_caches")
+from ansible_collections.hwc.res.plugins.module_utils._service_data import normalize_details, normalize_services
+from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, printable, server_text
+from ansible_collections.hwc.res.plugins.module_utils._transport import Transport
 
 
 class ResClient:
-    """Read RES services of one project and workspace (and IAM, for tokens and project IDs)."""
+    """Read RES services of one project and workspace (and IAM, for tokens and project IDs).
 
-    def __init__(self, config):
+    ``redactor`` holds the secrets no message may show (by default those of ``config``); the client adds
+    the tokens it uses. Every call takes a ``deadline`` (a time.monotonic() value, or None) that bounds
+    all it sends, IAM requests included.
+    """
+
+    def __init__(self, config, redactor=None, pool_size=1):
         self.config = config
-        self._transport = Transport(config)
+        self.redactor = redactor if redactor is not None else Redactor(config.secrets)
+        self._transport = Transport(config, self.redactor, pool_size)
         self._auth = Authenticator(config, self._transport)
-        self._project_id = None
+        self._project_id = config.project_id
 
     def close(self):
         self._transport.close()
@@ -52,20 +49,25 @@ class ResClient:
     def __exit__(self, *exc_info):
         self.close()
 
-    def set_deadline(self, deadline):
-        """End every later request by ``deadline`` (a time.monotonic() value; None: no deadline)."""
-        self._transport.deadline = deadline
+    @property
+    def known_project_id(self):
+        """The project ID when configured or already derived; None while it is still to be asked for."""
+        return self._project_id
 
     @property
     def project_id(self):
         """The project the client reads, derived from IAM when not configured."""
+        return self.resolve_project_id()
+
+    def resolve_project_id(self, deadline=None):
+        """The project the client reads; asks IAM by ``deadline`` when it is not configured nor known yet."""
         if not self._project_id:
-            self._project_id = self._auth.project_id()
+            self._project_id = self._auth.project_id(deadline)
         return self._project_id
 
-    def list_services(self):
+    def list_services(self, deadline=None):
         """The raw service list of the configured project and workspace, exactly as RES sent it."""
-        reply = self._res_request("/infer-services", {"workspace_id": self.config.workspace_id})
+        reply = self._res_request("/infer-services", {"workspace_id": self.config.workspace_id}, deadline)
         services = reply.payload.get("services")
         if not isinstance(services, list):
             found = "no services key" if "services" not in reply.payload else "services is %s" % json_type(services)
@@ -74,9 +76,9 @@ class ResClient:
                            request_id=reply.request_id)
         return services
 
-    def get_service(self, service_id):
+    def get_service(self, service_id, deadline=None):
         """The raw details of one service, including access_address and flows."""
-        reply = self._res_request("/infer-services/%s" % quote(service_id, safe=""))
+        reply = self._res_request("/infer-services/%s" % quote(service_id, safe=""), deadline=deadline)
         service = reply.payload.get("service")
         if not isinstance(service, dict):
             raise ResError("RES answered the details of service %s without a service object." % service_id,
@@ -86,27 +88,21 @@ class ResClient:
             # Its access_address would be taken for this service's.
             raise ResError("RES answered the details of service %s with those of another service, %s." % (
                 printable(service_id), server_text(answered[:80] if isinstance(answered, str) else json_type(answered),
-                                                   self._transport.redactor)),
+                                                   self.redactor)),
                 status_code=reply.status_code, request_id=reply.request_id)
         return service
 
-    def find_services(self, service_filter=None):
-        """List, normalize and filter services (add_details reads the details of those kept).
-
-        Returns (services, warnings): normalized dicts, and messages about odd values the API sent (those
-        about the filter itself are ``service_filter.warnings``).
-        """
-        service_filter = service_filter or ServiceFilter()
-        raws = self.list_services()
-        redact = self._transport.redactor
+    def find_services(self, deadline=None):
+        """List and normalize the services; returns (services, warnings about odd values the API sent)."""
+        raws = self.list_services(deadline)
         try:
             services, warnings = normalize_services(raws, self.project_id, self.config.workspace_id)
         except ResError as error:
             # Built from the API's data, which may echo a secret as well as its error text can.
-            raise error.redacted(redact) from None
-        return service_filter.apply(services), [redact(warning) for warning in warnings]
+            raise error.redacted(self.redactor) from None
+        return services, [self.redactor(warning) for warning in warnings]
 
-    def add_details(self, services):
+    def add_details(self, services, deadline=None):
         """Add access_address and flows from the details endpoint to each normalized service, in place.
 
         Returns warnings about odd values in the details (see normalize_details).
@@ -114,14 +110,16 @@ class ResClient:
         warnings = []
         for service in services:
             service["access_address"], service["flows"], found = normalize_details(
-                self.get_service(service["service_id"]), service)
-            warnings.extend(self._transport.redactor(warning) for warning in found)
+                self.get_service(service["service_id"], deadline), service)
+            warnings.extend(self.redactor(warning) for warning in found)
         return warnings
 
-    def _res_request(self, path, params=None):
-        url = "%s/v1/%s%s" % (self.config.endpoint, quote(self.project_id, safe=""), path)
-        reply = self._auth.send("GET", url, params=params, headers={"X-Project-Id": self.project_id})
+    def _res_request(self, path, params=None, deadline=None):
+        project_id = self.resolve_project_id(deadline)
+        url = "%s/v1/%s%s" % (self.config.endpoint, quote(project_id, safe=""), path)
+        reply = self._auth.send("RES", "GET", url, params=params, headers={"X-Project-Id": project_id},
+                                deadline=deadline)
         # RES reports some failures with HTTP 200 and is_success false.
         if reply.payload.get("is_success") is not True:
-            raise api_error("RES", "GET", url, reply, redactor=self._transport.redactor)
+            raise api_error("RES", "GET", url, reply, redactor=self.redactor)
         return reply

@@ -5,11 +5,11 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""Connection options, validated: endpoints, credentials and the auth method, transport settings.
+"""Connection options, validated, and the projects option: one ConnectionConfig per project and workspace.
 
-Every entry point builds one ConnectionConfig from its options before anything
+Every entry point builds its ConnectionConfigs with project_configs() before anything
 is sent, so a misconfiguration fails with a message naming the option and its
-``HW_*`` variable, never with an HTTP error.
+``HW_*`` variable (or the projects entry), never with an HTTP error.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,18 +18,17 @@ __metaclass__ = type
 
 import os
 import re
+from collections import namedtuple
 from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._options import CONNECTION_OPTIONS
+from ansible_collections.hwc.res.plugins.module_utils._options import CONNECTION_OPTIONS, whole_number
 
 
 # Options whose values go into an HTTP header or the AK/SK signature: printable ASCII without blanks only.
 HEADER_OPTIONS = ("auth_token", "security_token", "access_key", "secret_key", "project_id")
 # Options whose values the API never sees, and that no message may show.
 SECRET_OPTIONS = ("password", "secret_key", "security_token", "auth_token")
-# Ranges of the transport settings: beyond them a value is a typo, and Python's clocks overflow.
-RANGES = {"timeout": (1, 3600), "retries": (0, 10)}
 # Where requests (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) and OpenSSL (SSL_CERT_FILE) look for a CA bundle,
 # as ansible.builtin.uri honours them; ca_path, when set, comes first.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
@@ -49,17 +48,23 @@ def option_name(name):
 
 
 class ConnectionConfig:
-    """Validated connection options: endpoints, credentials and transport settings."""
+    """Validated connection options: endpoints, credentials and transport settings.
 
-    def __init__(self, options):
+    ``given_as`` names the options that came from elsewhere than the connection options, such as
+    ``{"endpoint": "projects[1].endpoint"}``, so that a message names what the user wrote.
+    """
+
+    def __init__(self, options, given_as=None):
+        self._given_as = dict(given_as or {})
+
         def text(name):
             value = options.get(name)
             return value.strip() if isinstance(value, str) and value.strip() else None
 
         self.region = text("region") or CONNECTION_OPTIONS["region"]["default"]
         self.cloud = text("cloud") or CONNECTION_OPTIONS["cloud"]["default"]
-        self.endpoint = _base_url("endpoint", text("endpoint") or "https://res.%s.%s" % (self.region, self.cloud))
-        self.identity_endpoint = _base_url(
+        self.endpoint = self._base_url("endpoint", text("endpoint") or "https://res.%s.%s" % (self.region, self.cloud))
+        self.identity_endpoint = self._base_url(
             "identity_endpoint", text("identity_endpoint") or "https://iam.%s.%s/v3" % (self.region, self.cloud))
         self.project_id = text("project_id")
         self.project_name = text("project_name") or self.region
@@ -73,17 +78,36 @@ class ConnectionConfig:
         self.domain = text("domain")
         self.validate_certs = options.get("validate_certs") is not False
         self.ca_path = text("ca_path")
-        self.timeout = whole_number("timeout", options.get("timeout"), *RANGES["timeout"])
-        self.retries = whole_number("retries", options.get("retries"), *RANGES["retries"])
+        self.timeout = whole_number("timeout", options.get("timeout"))
+        self.retries = whole_number("retries", options.get("retries"))
         for name in HEADER_OPTIONS:
             value = getattr(self, name)
             if value is not None and not header_safe(value):
                 # Never the value: a quoted secret with \n in place of its line break escapes no_log masking.
                 raise ResError("%s holds a line break, a blank, another control character or a non-ASCII "
                                "character; it is sent in an HTTP header, so it cannot. Check for a value "
-                               "wrapped over two lines or pasted with extra characters." % option_name(name))
+                               "wrapped over two lines or pasted with extra characters." % self._name(name))
         self.verify = self._verify()
         self.auth_method = self._choose_auth_method()
+
+    def _base_url(self, option, value):
+        if _USERINFO.match(value):
+            # The password would go into the Host header and into connection errors: refuse it, unrepeated.
+            raise ResError("%s must not carry a user name or password (user:password@), got %s; pass credentials "
+                           "through their own options." % (self._name(option), _USERINFO.sub(r"\1", value)))
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ResError("%s must be an http:// or https:// URL, got %r." % (self._given_as.get(option, option), value))
+        if parts.query or parts.fragment:
+            raise ResError("%s must not carry a query or fragment, got %r." % (self._given_as.get(option, option), value))
+        if not header_safe(parts.netloc):
+            raise ResError("%s has a host with a blank, a control character or a non-ASCII character, got %r; write "
+                           "an international domain name in its xn-- form." % (self._given_as.get(option, option), value))
+        return value.rstrip("/")
+
+    def _name(self, option):
+        """How a message names ``option``: where it was given, or ``name (HW_VARIABLE)``."""
+        return self._given_as.get(option) or option_name(option)
 
     @property
     def secrets(self):
@@ -142,30 +166,61 @@ def endpoint_userinfo(value):
     return match.group(0)[len(match.group(1) or ""):-1] if match else None
 
 
-def _base_url(option, value):
-    if _USERINFO.match(value):
-        # The password would go into the Host header and into connection errors: refuse it, unrepeated.
-        raise ResError("%s must not carry a user name or password (user:password@), got %s; pass credentials "
-                       "through their own options." % (option_name(option), _USERINFO.sub(r"\1", value)))
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ResError("%s must be an http:// or https:// URL, got %r." % (option, value))
-    if parts.query or parts.fragment:
-        raise ResError("%s must not carry a query or fragment, got %r." % (option, value))
-    if not header_safe(parts.netloc):
-        raise ResError("%s has a host with a blank, a control character or a non-ASCII character, got %r; write "
-                       "an international domain name in its xn-- form." % (option, value))
-    return value.rstrip("/")
+# One entry of the projects option. None means: what the connection options say
+# (for project_id, also what the client derives from the credentials).
+ProjectTarget = namedtuple("ProjectTarget", "project_id region endpoint workspace_id")
+PROJECT_KEYS = ProjectTarget._fields
+DEFAULT_PROJECT = ProjectTarget(None, None, None, None)
 
 
-def whole_number(name, value, minimum, maximum):
-    """``value`` of option ``name`` as an int from ``minimum`` to ``maximum``; None gives the option's default."""
-    if value is None:
-        return CONNECTION_OPTIONS[name]["default"]
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ResError("%s must be a whole number, got %r." % (name, value))
-    if not minimum <= number <= maximum:
-        raise ResError("%s must be from %d to %d, got %d." % (name, minimum, maximum, number))
-    return number
+def project_targets(entries, default_workspace_id):
+    """Validate the projects option and return its ProjectTargets, in the configured order.
+
+    An entry is a project ID or a dict with project_id and optional region, endpoint and
+    workspace_id. No entries means the one project of the connection options.
+    """
+    if not entries:
+        return [DEFAULT_PROJECT]
+    targets, seen = [], {}
+    for index, entry in enumerate(entries):
+        where = "projects[%d]" % index
+        if isinstance(entry, str):
+            entry = {"project_id": entry}
+        if not isinstance(entry, dict):
+            hint = " (YAML reads an ID of digits alone as a number: quote it)" if isinstance(entry, int) else ""
+            raise ResError("%s must be a project ID or a dict with project_id, got %r%s." % (where, entry, hint))
+        unknown = sorted(str(key) for key in entry if key not in PROJECT_KEYS)
+        if unknown:
+            raise ResError("%s has unknown key%s %s; the keys are %s." % (
+                where, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(PROJECT_KEYS)))
+        for key, value in entry.items():
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise ResError("%s.%s must be a non-empty string, got %r." % (where, key, value))
+        if not entry.get("project_id"):
+            raise ResError("%s has no project_id." % where)
+        target = ProjectTarget(*(entry[key].strip() if entry.get(key) else None for key in PROJECT_KEYS))
+        scope = (target.project_id, target.workspace_id or default_workspace_id)
+        if scope in seen:
+            raise ResError("%s repeats project %s, workspace %s of projects[%d]." % (
+                where, scope[0], scope[1], seen[scope]))
+        seen[scope] = index
+        targets.append(target)
+    return targets
+
+
+def project_configs(options, projects=None):
+    """One ConnectionConfig per entry of the projects option, in order, all validated before any request.
+
+    ``options`` are the connection options (a dict); an entry's values that are set (project_id,
+    region, endpoint, workspace_id) go on top of them. No entries means the one config of the options.
+    """
+    default = ConnectionConfig(options)
+    configs = []
+    for index, target in enumerate(project_targets(projects, default.workspace_id)):
+        if target == DEFAULT_PROJECT:
+            configs.append(default)
+            continue
+        overrides = dict((key, value) for key, value in target._asdict().items() if value is not None)
+        configs.append(ConnectionConfig(dict(options, **overrides), given_as=dict(
+            (key, "projects[%d].%s" % (index, key)) for key in overrides)))
+    return configs

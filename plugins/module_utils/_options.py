@@ -20,6 +20,7 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
 # name -> AnsibleModule option spec, plus "env": the environment variables
 # read when the option is not set (AWX credential types inject these). A variable
@@ -41,8 +42,8 @@ CONNECTION_OPTIONS = {
     "domain": {"type": "str", "env": ["HW_DOMAIN_NAME"]},
     "validate_certs": {"type": "bool", "default": True, "env": ["HW_VALIDATE_CERTS"]},
     "ca_path": {"type": "path", "env": ["HW_CA_PATH"]},
-    "timeout": {"type": "int", "default": 30},
-    "retries": {"type": "int", "default": 3},
+    "timeout": {"type": "int", "default": 30, "range": (1, 3600)},
+    "retries": {"type": "int", "default": 3, "range": (0, 10)},
 }
 
 # Filters on the service list, shared by the module, the lookup and the inventory.
@@ -66,18 +67,44 @@ PROJECTS_OPTIONS = {
     "fail_on_errors": {"type": "bool", "default": True},
 }
 
+# Waiting for a status: the info module (for the statuses it names) and the state module.
+WAIT_OPTIONS = {
+    "wait_timeout": {"type": "int", "default": 300, "range": (0, 86400)},
+    "wait_sleep": {"type": "int", "default": 5, "range": (1, 3600)},
+}
+
+# Beyond an option's "range" a value is a typo, and Python's clocks and sleeps overflow.
+_RANGED = dict((name, spec) for options in (CONNECTION_OPTIONS, PROJECTS_OPTIONS, WAIT_OPTIONS)
+               for name, spec in options.items() if "range" in spec)
+# What an option spec carries for this collection alone, not for AnsibleModule.
+_OWN_KEYS = ("env", "range")
+
 
 def module_argument_spec(*extra_specs):
     """The AnsibleModule argument spec: connection options, with environment fallbacks, plus ``extra_specs``."""
     spec = {}
-    for name, declared in CONNECTION_OPTIONS.items():
-        option = dict((key, value) for key, value in declared.items() if key != "env")
-        if declared.get("env"):
-            option["fallback"] = (env_fallback_unless_empty, declared["env"])
-        spec[name] = option
-    for extra in extra_specs:
-        spec.update(extra)
+    for options in (CONNECTION_OPTIONS,) + extra_specs:
+        for name, declared in options.items():
+            option = dict((key, value) for key, value in declared.items() if key not in _OWN_KEYS)
+            if declared.get("env"):
+                option["fallback"] = (env_fallback_unless_empty, declared["env"])
+            spec[name] = option
     return spec
+
+
+def whole_number(name, value):
+    """``value`` of the ranged option ``name`` as an int within its declared range; None gives its default."""
+    declared = _RANGED[name]
+    if value is None:
+        return declared["default"]
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ResError("%s must be a whole number, got %r." % (name, value))
+    minimum, maximum = declared["range"]
+    if not minimum <= number <= maximum:
+        raise ResError("%s must be from %d to %d, got %d." % (name, minimum, maximum, number))
+    return number
 
 
 def env_fallback_unless_empty(*names):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils import _signer as signer
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error
-from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
+from ansible_collections.hwc.res.plugins.module_utils._text import server_text
 
 try:
     import requests
@@ -45,6 +45,8 @@ else:
 
 USER_AGENT = "hwc.res-ansible-collection"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# The statuses whose Retry-After urllib3 honours.
+RETRY_AFTER_STATUSES = (413, 429, 503)
 # A gateway may ask for a long pause; a playbook should rather fail and say so.
 MAX_RETRY_AFTER_SECONDS = 60
 BACKOFF_FACTOR = 0.5
@@ -60,7 +62,7 @@ Reply = namedtuple("Reply", "payload status_code request_id headers body")
 
 
 class _BoundedRetry(Retry):
-    """urllib3 retries, with a ceiling on Retry-After and tolerance of a malformed one."""
+    """urllib3's retry policy, with a ceiling on Retry-After and tolerance of a malformed one."""
 
     def get_retry_after(self, response):
         try:
@@ -73,8 +75,9 @@ class _BoundedRetry(Retry):
 def _retry_policy(retries):
     settings = dict(
         total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
-        # The only POST is the IAM token request; issuing a second token is harmless.
-        allowed_methods=frozenset(["GET", "POST"]),
+        # POST issues an IAM token (a second one is harmless); PATCH sets a status and DELETE removes a
+        # service, both the same whether sent once or twice.
+        allowed_methods=frozenset(["GET", "POST", "PATCH", "DELETE"]),
         status_forcelist=RETRY_STATUSES, backoff_factor=BACKOFF_FACTOR,
         raise_on_status=False, respect_retry_after_header=True,
     )
@@ -87,19 +90,21 @@ def _retry_policy(retries):
 class Transport:
     """One requests session for a ConnectionConfig: retries, TLS settings, deadlines, size limit, scrubbing.
 
-    ``redactor`` holds the configured secrets; the authenticator adds every token it uses, and every
-    token IAM issues is added when it arrives. ``deadline`` (a time.monotonic() value, or None) ends
-    every request that would outlast it, such as the polls of a wait.
+    ``redactor`` holds the secrets no message may show; the authenticator adds every token it uses,
+    and every token IAM issues is added when it arrives. ``pool_size`` is how many requests may be
+    under way at once (the orchestrator's workers), so that no connection is opened only to be dropped.
     """
 
-    def __init__(self, config):
+    def __init__(self, config, redactor, pool_size=1):
         if REQUESTS_IMPORT_ERROR:
             raise ResError(REQUESTS_MISSING)
         self.config = config
-        self.redactor = Redactor(config.secrets)
-        self.deadline = None
+        self.redactor = redactor
+        self._retry = _retry_policy(config.retries)
         self._session = requests.Session()
-        adapter = HTTPAdapter(max_retries=_retry_policy(config.retries))
+        # urllib3 retries nothing itself: send() asks the policy, so that a deadline bounds every attempt and pause.
+        adapter = HTTPAdapter(max_retries=Retry(0, read=False, redirect=False, raise_on_status=False),
+                              pool_maxsize=max(1, pool_size))
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
         self._session.headers["User-Agent"] = USER_AGENT
@@ -107,11 +112,14 @@ class Transport:
     def close(self):
         self._session.close()
 
-    def send(self, method, url, params=None, headers=None, json_body=None, sign=False):
-        """Send one request (urllib3 retries underneath) and return its Reply.
+    def send(self, api, method, url, params=None, headers=None, json_body=None, sign=False, deadline=None):
+        """Send one request to ``api`` (RES or IAM, as messages name it) and return its Reply.
 
-        Raises ResError for transport failures, HTTP errors, redirects, bodies that are too big, too slow,
-        nested too deeply or not a JSON object. Nothing the server sent reaches a message unredacted.
+        Failed attempts are retried as urllib3's Retry policy says (transport errors, 429 and 5xx, with
+        Retry-After honoured up to a minute). ``deadline`` (a time.monotonic() value, or None) ends every
+        attempt, pause and body read that would outlast it. Raises ResError for transport failures, HTTP
+        errors, redirects, bodies that are too big, too slow, nested too deeply or not a JSON object.
+        Nothing the server sent reaches a message unredacted.
         """
         body = json.dumps(json_body).encode("utf-8") if json_body is not None else b""
         request = requests.Request(method, url, params=params, data=body or None, headers=dict(headers or {}))
@@ -122,17 +130,44 @@ class Transport:
         if sign:
             prepared.headers.update(signer.sign_request(
                 method, prepared.url, prepared.headers, self.config.access_key, self.config.secret_key, body))
-        service = "IAM" if url.startswith(self.config.identity_endpoint) else "RES"
-        target = "%s %s %s" % (service, method, urlsplit(url).path)
-        timeout = self._request_timeout(target)
-        try:
-            response = self._session.send(prepared, timeout=timeout, verify=self.config.verify,
-                                          allow_redirects=False, stream=True)
-        except requests.exceptions.RequestException as exc:
-            raise ResError(self._transport_failure("%s %s %s" % (service, method, url), exc, timeout))
-        try:
+        target = "%s %s %s" % (api, method, urlsplit(url).path)
+        retry = self._retry
+        while True:
+            timeout = _request_timeout(target, self.config.timeout, deadline)
+            try:
+                response = self._session.send(prepared, timeout=timeout, verify=self.config.verify,
+                                              allow_redirects=False, stream=True)
+            except requests.exceptions.RequestException as exc:
+                retry = self._after_failed_attempt(retry, method, url, exc, deadline)
+                if retry is None:
+                    raise ResError(self._transport_failure("%s %s %s" % (api, method, url), exc, timeout))
+                continue
             # An issued token is a secret from the moment it arrives, whatever happens next.
             self.redactor.add(response.headers.get("X-Subject-Token"))
+            retry_after = retry.get_retry_after(response.raw) if response.status_code in RETRY_AFTER_STATUSES else None
+            if retry.is_retry(method, response.status_code, has_retry_after=retry_after is not None):
+                again = self._after_failed_attempt(retry, method, url, None, deadline, response.raw, retry_after)
+                if again is not None:
+                    response.close()
+                    retry = again
+                    continue
+            return self._reply(api, method, url, target, response, timeout)
+
+    def _after_failed_attempt(self, retry, method, url, exc, deadline, response=None, retry_after=None):
+        """The Retry for the next attempt, after its pause; None when the policy or the deadline says stop."""
+        try:
+            retry = retry.increment(method, url, response=response, error=_urllib3_error(exc))
+        except Exception:  # pylint: disable=broad-exception-caught  # MaxRetryError, or the error: not retried
+            return None
+        pause = retry_after if retry_after is not None else retry.get_backoff_time()
+        if deadline is not None and time.monotonic() + pause >= deadline:
+            return None
+        time.sleep(pause)
+        return retry
+
+    def _reply(self, api, method, url, target, response, timeout):
+        """The final answer to a request as a Reply, or the ResError it amounts to."""
+        try:
             content = self._read_body(response, target, timeout)
         finally:
             response.close()
@@ -145,17 +180,8 @@ class Transport:
         reply = Reply(_json_object(content, target, response.status_code), response.status_code, request_id,
                       response.headers, content)
         if response.status_code >= 400 or reply.payload is None:
-            raise api_error(service, method, url, reply, response, self.redactor)
+            raise api_error(api, method, url, reply, response, self.redactor)
         return reply
-
-    def _request_timeout(self, target):
-        """``timeout``, or less when the deadline is nearer; a passed deadline ends the request unsent."""
-        if self.deadline is None:
-            return self.config.timeout
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise ResError("%s was not sent: the time allowed has run out." % target)
-        return min(self.config.timeout, left)
 
     def _read_body(self, response, target, timeout):
         """The decoded body, read in chunks: whole within ``timeout`` seconds, and at most MAX_BODY_BYTES.
@@ -222,6 +248,25 @@ class Transport:
 
 REQUESTS_MISSING = ("The Python library requests is required by hwc.res; install it with 'pip install requests' "
                     "on the host that runs this task.")
+
+
+def _request_timeout(target, timeout, deadline):
+    """``timeout``, or less when the deadline is nearer; a passed deadline ends the request unsent."""
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ResError("%s was not sent: the time allowed has run out." % target)
+    return min(timeout, left)
+
+
+def _urllib3_error(exc):
+    """The urllib3 error inside a requests exception, which urllib3's Retry knows how to judge."""
+    if exc is None:
+        return None
+    inner = exc.args[0] if exc.args else None
+    inner = getattr(inner, "reason", inner)  # MaxRetryError wraps the cause
+    return inner if isinstance(inner, Exception) else exc
 
 
 def _seconds(value):

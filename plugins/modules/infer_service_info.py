@@ -44,22 +44,12 @@ options:
     type: list
     elements: str
     default: [running]
-  wait_timeout:
-    description:
-      - How many seconds to wait at most, from 0 to 86400 (a day). A poll still under way when the time is up
-        is cut short, so the task ends at most a few seconds later.
-    type: int
-    default: 300
-  wait_sleep:
-    description:
-      - Seconds between two polls, from 1 to 3600.
-    type: int
-    default: 5
 extends_documentation_fragment:
   - hwc.res.connection
   - hwc.res.service_filters
   - hwc.res.service_filters.output
   - hwc.res.projects
+  - hwc.res.wait
   - ansible.builtin.action_common_attributes
 notes:
   - With O(fail_on_errors=true), a failed task still returns RV(services), RV(summary) and RV(failed_projects)
@@ -344,72 +334,80 @@ request_id:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.hwc.res.plugins.module_utils._client import REQUESTS_IMPORT_ERROR, ConnectionConfig, ResError
-from ansible_collections.hwc.res.plugins.module_utils._config import endpoint_userinfo, whole_number
+from ansible_collections.hwc.res.plugins.module_utils._config import endpoint_userinfo
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import (
     FILTER_OPTIONS,
     OUTPUT_OPTIONS,
     PROJECTS_OPTIONS,
+    WAIT_OPTIONS,
     module_argument_spec,
+    whole_number,
 )
-from ansible_collections.hwc.res.plugins.module_utils._project_services import ProjectServices, WaitTimeout
-from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.module_utils._orchestrator import Orchestrator, WaitTimeout
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter, run_query
+from ansible_collections.hwc.res.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 
 MODULE_OPTIONS = {
     "service_id": {"type": "list", "elements": "str"},
     "wait": {"type": "bool", "default": False},
     "wait_status": {"type": "list", "elements": "str", "default": ["running"]},
-    "wait_timeout": {"type": "int", "default": 300},
-    "wait_sleep": {"type": "int", "default": 5},
 }
-
-
-# Ranges of the wait options: beyond them a value is a typo, and time.sleep() overflows.
-WAIT_RANGES = {"wait_timeout": (0, 86400), "wait_sleep": (1, 3600)}
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, PROJECTS_OPTIONS, MODULE_OPTIONS),
+        argument_spec=module_argument_spec(FILTER_OPTIONS, OUTPUT_OPTIONS, PROJECTS_OPTIONS, WAIT_OPTIONS,
+                                           MODULE_OPTIONS),
         supports_check_mode=True,
     )
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    for name in ("endpoint", "identity_endpoint"):
-        # The endpoint is refused below; the password in it must not come back in the echoed arguments either.
-        userinfo = endpoint_userinfo(params[name])
-        if userinfo:
-            module.no_log_values.add(userinfo)
+    hide_endpoint_passwords(module)
     service_filter = ServiceFilter.from_options(params.get, service_ids=params["service_id"])
-    fail_on_errors = params["fail_on_errors"]
     try:
-        for name, (minimum, maximum) in WAIT_RANGES.items():
-            whole_number(name, params[name], minimum, maximum)
-        configs = project_configs(lambda **target: ConnectionConfig(dict(params, **target)),
-                                  params["projects"], params["max_workers"])
-        projects = ProjectServices(configs, params["max_workers"])
-        if params["wait"]:
-            services = projects.wait(service_filter, params["wait_status"], params["wait_timeout"],
-                                     params["wait_sleep"], stop_on_errors=fail_on_errors)
-        else:
-            services = projects.read(service_filter)
-        if params["details"]:
-            services = projects.add_details(services)
-        result = dict(projects.result(services), changed=False)
-        failure, warnings = projects.outcome(fail_on_errors, several=bool(params["projects"]))
-        if params["query"] is not None and failure is None:
-            result["query_result"] = run_query(services, params["query"])
-    except WaitTimeout as error:
-        module.fail_json(**dict(projects.result(error.services), **error.to_result()))
+        for name in WAIT_OPTIONS:
+            whole_number(name, params[name])
+        orchestrator = Orchestrator(params, params["projects"], params["max_workers"], params["fail_on_errors"],
+                                    service_filter)
     except ResError as error:
         module.fail_json(**error.to_result())
+    with orchestrator:
+        try:
+            if params["wait"]:
+                services = orchestrator.wait(params["wait_status"], params["wait_timeout"], params["wait_sleep"])
+            else:
+                services = orchestrator.services()
+            if params["details"]:
+                services = orchestrator.add_details(services)
+            result = dict(orchestrator.result(services), changed=False)
+            failure, warnings = orchestrator.outcome()
+            if params["query"] is not None and failure is None:
+                result["query_result"] = run_query(services, params["query"])
+        except WaitTimeout as error:
+            module.fail_json(**dict(orchestrator.result(error.services), **error.to_result()))
+        except ResError as error:
+            module.fail_json(**error.to_result())
     for warning in warnings:
         module.warn(warning)
     if failure is not None:
         module.fail_json(**dict(result, **failure.to_result()))
     module.exit_json(**result)
+
+
+def hide_endpoint_passwords(module):
+    """Keep a password written into an endpoint URL out of every output, the echoed arguments included.
+
+    Such an endpoint is refused, without its password; wherever it was given (the options or an
+    entry of projects), AWX would still store it with the failed task's invocation.
+    """
+    params = module.params
+    entries = [entry for entry in params["projects"] or [] if isinstance(entry, dict)]
+    for value in [params["endpoint"], params["identity_endpoint"]] + [entry.get("endpoint") for entry in entries]:
+        userinfo = endpoint_userinfo(value) if isinstance(value, str) else None
+        if userinfo:
+            module.no_log_values.add(userinfo)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from fnmatch import fnmatchcase
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._services import DOCUMENTED_STATUSES
+from ansible_collections.hwc.res.plugins.module_utils._service_data import DOCUMENTED_STATUSES
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
 
 # The rules in the order they are checked and reported.

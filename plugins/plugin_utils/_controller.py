@@ -5,31 +5,28 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""Glue between controller plugins (lookup, inventory) and the shared client.
+"""Options of controller plugins (lookup, inventory, event source) as connection options, and errors back.
 
 Plugins read options through Ansible's configuration system instead of an
-argument spec; this turns those options into the client's configuration,
-marks what the API sent as unsafe, and turns ResError into the plugin's own
-error type.
+argument spec; this turns those options into the connection options the
+orchestrator takes, and turns ResError into the plugin's own error type.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 from collections.abc import Mapping
 from contextlib import contextmanager
 
 from ansible.module_utils.common.text.converters import to_native
-from ansible.utils.unsafe_proxy import wrap_var
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResError
 from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS, option_name
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import connection_options_from, set_but_empty
 
 
-def connection_config(get_option, given=(), templar=None, **overrides):
-    """A ConnectionConfig from a plugin's ``get_option``, with ``overrides`` (such as a project) on top.
+def connection_options(get_option, given=(), templar=None):
+    """The connection options from a plugin's ``get_option``, as the orchestrator takes them.
 
     ``given``: the options set in the inventory file or as lookup arguments. With a ``templar``, those that
     are templates (``{{ lookup('env', 'X') }}``, a vaulted variable) are rendered. Values from the
@@ -40,8 +37,7 @@ def connection_config(get_option, given=(), templar=None, **overrides):
     if templar is not None:
         options = dict((name, _render(templar, value) if name in given else value)
                        for name, value in options.items())
-    options.update(overrides)
-    return ConnectionConfig(options)
+    return options
 
 
 def refuse_secret_containers(options):
@@ -62,39 +58,6 @@ def refuse_secret_containers(options):
 def _render(templar, value):
     if isinstance(value, str) and templar.is_template(value):
         return templar.template(value)
-    return value
-
-
-try:  # ansible-core >= 2.19: data tagging
-    from ansible.template import trust_as_template
-except ImportError:  # ansible-core < 2.19: a str is trusted unless wrapped
-    trust_as_template = None
-
-# Every Jinja delimiter ({{, {%, {#) starts with a brace, and a "#jinja2:" header line can choose other
-# delimiters (ansible-core 2.19 honours it in any trusted string): text with neither is no template.
-_TEMPLATE_MARKERS = re.compile(r"[{}]|^#jinja2:")
-
-
-def make_unsafe(value):
-    """Mark API data (service names, descriptions...) so that Ansible never renders it as a template.
-
-    Recursively through dicts and lists, text that could be a template is wrapped as unsafe. Other text is
-    left plain on ansible-core < 2.19, and tagged trusted on 2.19 and later, where untagged text from a
-    plugin counts as untrusted: in both cases ansible-inventory --list --export (what an AWX inventory
-    update stores) writes it as a plain string, not as {"__ansible_unsafe": ...} (community.general#8212).
-    Trusting it is safe because there is nothing in it to render.
-    """
-    if isinstance(value, Mapping):
-        return dict((make_unsafe(key), make_unsafe(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [make_unsafe(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(make_unsafe(item) for item in value)
-    if isinstance(value, str):
-        if _TEMPLATE_MARKERS.search(value):
-            return wrap_var(value)
-        if trust_as_template is not None:
-            return trust_as_template(value)
     return value
 
 

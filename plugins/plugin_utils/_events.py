@@ -7,7 +7,7 @@
 
 """What changed between two polls of RES services, as the events of the hwc.res.infer_service_events source.
 
-Pure: readings (ProjectRead) go in, event dicts come out; the event source does the
+Pure: readings (the orchestrator's ProjectReads) go in, event dicts come out; the event source does the
 polling, the threads and the queue.
 """
 
@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from datetime import datetime, timezone
 
-from ansible_collections.hwc.res.plugins.module_utils._services import distinct_services
+from ansible_collections.hwc.res.plugins.module_utils._service_data import distinct_services
 
 
 def utc_now_iso():
@@ -61,23 +61,26 @@ class ServiceWatch:
     def __init__(self, service_filter, emit_initial=False):
         self.service_filter = service_filter
         self.emit_initial = emit_initial
-        self._last_good = {}  # position in the poll's readings -> services
+        self._last_good = {}  # (configured project_id, workspace_id) -> services
 
     def events(self, reads, checked_at):
-        """The events of one poll: ``reads`` are the ProjectReads, in the same order at every poll."""
+        """The events of ``reads``, ProjectReads of any of the watched projects and workspaces, in any order."""
         events = []
-        for position, read in enumerate(reads):
+        for read in reads:
+            # What was configured names a watched project and workspace at every poll, even before the
+            # project ID was derived from the credentials.
+            watched = (read.config.project_id, read.config.workspace_id)
             where = {"project_id": read.project_id, "workspace_id": read.config.workspace_id,
                      "checked_at": checked_at}
             if read.error is not None:
                 events.append(dict(type="read_failed", message=read.failure_message(), **where))
                 continue
-            previous = self._last_good.get(position)
+            previous = self._last_good.get(watched)
             # A service listed twice would otherwise seem to change status at every poll.
-            self._last_good[position] = distinct_services(read.services)[0]
+            self._last_good[watched] = distinct_services(read.services)[0]
             if previous is None and not self.emit_initial:
                 continue
-            changes = service_changes(previous or [], self._last_good[position], self.service_filter)
+            changes = service_changes(previous or [], self._last_good[watched], self.service_filter)
             for change, service, previous_status in changes:
                 event = dict(type=change, service=service, **where)
                 if change == "status_changed":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
+from ansible_collections.hwc.res.tests.unit.plugins.token_caches import forget_tokens
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "simulator"))
 from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
@@ -36,11 +36,11 @@ def sim(shared_simulator):
     shared_simulator.clear_faults()
     shared_simulator.reset_counters()
     shared_simulator.latency = 0.0
-    client_module.clear_caches()
+    forget_tokens()
     yield shared_simulator
     shared_simulator.clear_faults()
     shared_simulator.latency = 0.0
-    client_module.clear_caches()
+    forget_tokens()
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def simulator(monkeypatch):
     """A simulator of the test's own (it may add services), with no HW_* variable of the caller in sight."""
     for name in [name for name in os.environ if name.startswith("HW_")]:
         monkeypatch.delenv(name)
-    client_module.clear_caches()
+    forget_tokens()
     with ResSimulator() as fresh:
         yield fresh
-    client_module.clear_caches()
+    forget_tokens()

@@ -153,7 +153,10 @@ options:
     type: bool
   interval:
     description:
-      - Seconds from the end of one poll to the start of the next; at least V(1). Fractions are allowed.
+      - Seconds from the start of one poll to the start of the next; at least V(1). Fractions are allowed.
+      - A project that has not answered by the end of the interval (because it is slow, or throttles the
+        requests with a long C(Retry-After)) is a C(read_failed) event of that poll; the events of the other
+        projects are sent as soon as each is read.
       - Each poll costs one list request per project and workspace (plus an IAM token request per project
         when a password token has to be renewed).
     type: float
@@ -193,7 +196,7 @@ import math
 import os
 import sys
 import threading
-from functools import partial
+import time
 
 
 def _make_collection_importable():
@@ -224,13 +227,13 @@ _make_collection_importable()
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 from ansible.module_utils.common.parameters import remove_values  # noqa: E402
-from ansible_collections.hwc.res.plugins.module_utils._client import ResError  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, module_argument_spec  # noqa: E402
-from ansible_collections.hwc.res.plugins.module_utils._projects import project_configs, read_projects  # noqa: E402
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._orchestrator import Orchestrator  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._text import printable  # noqa: E402
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_config  # noqa: E402
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_options  # noqa: E402
 from ansible_collections.hwc.res.plugins.plugin_utils._events import ServiceWatch, utc_now_iso  # noqa: E402
 
 SOURCE_NAME = "hwc.res.infer_service_events"
@@ -242,6 +245,8 @@ SOURCE_OPTIONS = {
 ARGUMENT_SPEC = module_argument_spec(FILTER_OPTIONS, SOURCE_OPTIONS)
 # The shortest interval accepted: a poll a second is plenty for a list that changes in minutes.
 MINIMUM_INTERVAL = 1.0
+# How long a poll's reads may take at least, however short the interval (tests lower MINIMUM_INTERVAL).
+MINIMUM_READ_SECONDS = 1.0
 # Projects read at the same time, as the inventory's max_workers default.
 MAX_WORKERS = 8
 # What ansible-rulebook adds to the rulebook's arguments for sources that want it.
@@ -251,7 +256,7 @@ logger = logging.getLogger(SOURCE_NAME)
 
 
 class Settings:
-    """The validated arguments: one ConnectionConfig per watched project and workspace, the filter, the timing."""
+    """The validated arguments: the orchestrator of the watched projects and workspaces, the timing."""
 
     def __init__(self, args):
         params = self._validated(dict((key, value) for key, value in args.items() if key not in RULEBOOK_ARGUMENTS))
@@ -261,11 +266,11 @@ class Settings:
                 SOURCE_NAME, MINIMUM_INTERVAL, args.get("interval")))
         self.emit_initial = params["emit_initial"]
         self.secrets = _secrets(params)
-        self.service_filter = ServiceFilter.from_options(params.get)
         try:
             # What the rulebook sets stands, even where AWX or EDA controller exports its HW_* variable as "".
-            self.configs = project_configs(partial(connection_config, params.get, args), params["projects"],
-                                           MAX_WORKERS)
+            # A project that cannot be read is an event, never the end of the watch.
+            self.orchestrator = Orchestrator(connection_options(params.get, args), params["projects"], MAX_WORKERS,
+                                             fail_on_errors=False, service_filter=ServiceFilter.from_options(params.get))
         except ResError as error:
             raise ValueError("%s: %s" % (SOURCE_NAME, error.message)) from None
 
@@ -289,61 +294,65 @@ def _secrets(params):
 
 
 async def main(queue, args):
-    """Poll RES every ``interval`` seconds and put one event per change on ``queue``, until cancelled."""
+    """Poll RES every ``interval`` seconds and put one event per change on ``queue``, until cancelled.
+
+    A poll reads every project at once and sends each project's events as soon as that project is read;
+    no project's read outlasts the interval, so a slow or throttled one holds back none of the others.
+    """
     settings = Settings(args)
-    for warning in settings.service_filter.warnings:  # a status RES does not document: a typo, or a new status
-        logger.warning("%s", printable(warning))
-    watch = ServiceWatch(settings.service_filter, settings.emit_initial)
-    warned_before = set()
-    while True:
-        reads = await _off_the_loop(read_projects, settings.configs, _read_services, MAX_WORKERS)
-        checked_at = utc_now_iso()
-        # Odd values the API keeps sending are logged when they appear, not at every poll.
-        warnings = set(warning for read in reads for warning in read.warnings)
-        for warning in sorted(warnings - warned_before):
-            logger.warning("%s", printable(settings.scrubbed(warning)))
-        warned_before = warnings
-        for read in reads:
-            if read.error is not None:
-                logger.warning("%s", printable(settings.scrubbed(read.failure_message())))
-        for event in watch.events(reads, checked_at):
-            await queue.put(settings.scrubbed(event))
-        await asyncio.sleep(settings.interval)
+    orchestrator = settings.orchestrator
+    watch = ServiceWatch(orchestrator.service_filter, settings.emit_initial)
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            poll_ends = loop.time() + settings.interval
+            reads_end = time.monotonic() + max(settings.interval, MINIMUM_READ_SECONDS)
+            async for read in _project_reads(orchestrator, reads_end):
+                if read.error is not None:
+                    logger.warning("%s", printable(settings.scrubbed(read.failure_message())))
+                for event in watch.events([read], utc_now_iso()):
+                    await queue.put(settings.scrubbed(event))
+            # Warnings (an undocumented status, odd values) are logged once, when they first appear.
+            for warning in orchestrator.warnings():
+                logger.warning("%s", printable(settings.scrubbed(warning)))
+            await asyncio.sleep(max(0.0, poll_ends - loop.time()))
+    finally:
+        orchestrator.close()
 
 
-def _read_services(client):
-    return client.find_services()
-
-
-async def _off_the_loop(function, *args):
-    """``function(*args)``, run in a daemon thread while the event loop goes on.
+async def _project_reads(orchestrator, deadline):
+    """The ProjectReads of one poll, as each project is read, from a daemon thread while the event loop goes on.
 
     Unlike asyncio.to_thread: once the caller is cancelled (rulebook shutdown), nothing waits for the
     thread, whereas asyncio.run() would wait at exit for a request in flight in its default executor.
-    The abandoned thread ends on its own within the client's timeout and retries.
+    The abandoned thread ends on its own by the poll's deadline.
     """
     loop = asyncio.get_running_loop()
-    future = loop.create_future()
+    arrived = asyncio.Queue()
+    done = object()
 
-    def settle(result, error):
-        if not future.done():
-            if error is None:
-                future.set_result(result)
-            else:
-                future.set_exception(error)
-
-    def run():
+    def deliver(item):
         try:
-            outcome = (function(*args), None)
-        except Exception as error:  # pylint: disable=broad-exception-caught  # raised again in the caller
-            outcome = (None, error)
-        try:
-            loop.call_soon_threadsafe(settle, *outcome)
+            loop.call_soon_threadsafe(arrived.put_nowait, item)
         except RuntimeError:  # the loop has closed: nobody waits any more
             pass
 
-    threading.Thread(target=run, name=SOURCE_NAME, daemon=True).start()
-    return await future
+    def read():
+        try:
+            for project_read in orchestrator.read_each(deadline):
+                deliver(project_read)
+            deliver(done)
+        except Exception as error:  # pylint: disable=broad-exception-caught  # raised again in the caller
+            deliver(error)
+
+    threading.Thread(target=read, name=SOURCE_NAME, daemon=True).start()
+    while True:
+        item = await arrived.get()
+        if item is done:
+            return
+        if isinstance(item, Exception):
+            raise item
+        yield item
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ import requests
 import ansible
 
 from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 
 SOURCE = Path(client_module.__file__).parents[2] / "extensions" / "eda" / "plugins" / "event_source" / \
     "infer_service_events.py"

@@ -101,18 +101,18 @@ def test_projects_and_workspaces_in_configured_order_with_one_token_per_project(
 
 
 def test_projects_are_read_concurrently_and_added_in_configured_order(parse, monkeypatch, load_plugin):
-    load_plugin(inventory_loader)  # the plugin's own import of the shared project reader
-    projects_module = sys.modules["ansible_collections.hwc.res.plugins.module_utils._projects"]
+    load_plugin(inventory_loader)  # the plugin's own import of the orchestrator
+    orchestrator_class = sys.modules["ansible_collections.hwc.res.plugins.module_utils._orchestrator"].Orchestrator
     both_reading = threading.Barrier(2, timeout=10)
-    real_read_one_project = projects_module._read_one_project
+    real_read_one = orchestrator_class._read_one
 
-    def read_one_project(configs, read):
+    def read_one(orchestrator, index, deadline):
         both_reading.wait()  # breaks (and the test fails) unless both projects are read at once
-        if configs[0].project_id == PROD_PROJECT_ID:
+        if orchestrator.configs[index].project_id == PROD_PROJECT_ID:
             time.sleep(0.2)  # the first project configured answers last
-        return real_read_one_project(configs, read)
+        return real_read_one(orchestrator, index, deadline)
 
-    monkeypatch.setattr(projects_module, "_read_one_project", read_one_project)
+    monkeypatch.setattr(orchestrator_class, "_read_one", read_one)
     inventory = parse(projects=[PROD_PROJECT_ID, PROJECT_ID], max_workers=2)
     assert hosts(inventory)[:3] == ["res-rank-prod_" + PROD_PROJECT_ID, "res-rank-shadow", "res-model-vpc2"]
 

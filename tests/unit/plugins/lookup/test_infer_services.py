@@ -12,9 +12,10 @@ import pytest
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
-from ansible_collections.hwc.res.plugins.plugin_utils import _controller
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils import _config
 
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
@@ -44,7 +45,7 @@ def test_without_terms_every_service_passing_the_filters_exactly_as_the_client_n
     config = ConnectionConfig(dict(PASSWORD_AUTH, endpoint=simulator.url, identity_endpoint=simulator.url + "/v3",
                                    project_id=PROJECT_ID))
     with ResClient(config) as client:
-        expected, _warnings = client.find_services(ServiceFilter(statuses=["stopped", "concerning"]))
+        expected = ServiceFilter(statuses=["stopped", "concerning"]).apply(client.find_services()[0])
     assert services == expected
     assert names(services) == ["res-recall-v1", "res-filter-legacy", "res-ctr-experiment"]
 
@@ -187,10 +188,10 @@ def configs(monkeypatch):
     """The ConnectionConfig objects the lookup builds."""
     built = []
 
-    def build(options):
-        built.append(ConnectionConfig(options))
+    def build(options, given_as=None):
+        built.append(ConnectionConfig(options, given_as))
         return built[-1]
-    monkeypatch.setattr(_controller, "ConnectionConfig", build)
+    monkeypatch.setattr(_config, "ConnectionConfig", build)
     return built
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.tests.unit.plugins.token_caches import forget_tokens
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter
 
 SAMPLE = json.loads((Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json").read_text())
 DEMO = SAMPLE["domains"][0]
@@ -38,9 +39,9 @@ SAMPLE_NAMES = sorted(s["service_name"] for p in SAMPLE["projects"] if p["id"] =
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    client_module.clear_caches()
+    forget_tokens()
     yield
-    client_module.clear_caches()
+    forget_tokens()
 
 
 def make_client(sim, auth="password", **options):
@@ -236,7 +237,7 @@ def test_connection_refused():
 
 def test_details_add_access_address_and_flows(sim):
     with make_client(sim, project_id=PROJECT_ID) as res:
-        services, _warnings = res.find_services(ServiceFilter(names=["res-rank-*"]))
+        services = ServiceFilter(names=["res-rank-*"]).apply(res.find_services()[0])
         res.add_details(services)
     assert len(services) == 2 and sim.counters["details"] == 2
     for service in services:
@@ -246,7 +247,7 @@ def test_details_add_access_address_and_flows(sim):
 
 def test_details_of_a_service_outside_workspace_zero(sim):
     with make_client(sim, project_id=PROJECT_ID, workspace_id="ws-2") as res:
-        services, _warnings = res.find_services(ServiceFilter(names=["res-news-feed"]))
+        services = ServiceFilter(names=["res-news-feed"]).apply(res.find_services()[0])
         res.add_details(services)
     assert services[0]["access_address"] and services[0]["flows"] == []
 

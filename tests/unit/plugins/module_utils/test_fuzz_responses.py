@@ -12,9 +12,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._services import normalize_services, summarize
+from ansible_collections.hwc.res.plugins.module_utils._service_data import normalize_services, summarize
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
 SERVICE_FIELDS = ("service_id", "service_name", "description", "infer_type", "status", "is_shared",

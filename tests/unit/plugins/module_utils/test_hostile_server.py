@@ -13,7 +13,8 @@ import time
 import pytest
 
 from ansible_collections.hwc.res.plugins.module_utils import _transport
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig, ResClient
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"

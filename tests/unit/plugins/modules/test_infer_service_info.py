@@ -17,7 +17,8 @@ import pytest
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
-from ansible_collections.hwc.res.plugins.module_utils import _client as client_module
+from ansible_collections.hwc.res.plugins.module_utils import _config
+from ansible_collections.hwc.res.tests.unit.plugins.token_caches import forget_tokens
 from ansible_collections.hwc.res.plugins.modules import infer_service_info
 
 SAMPLE_FILE = Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json"
@@ -48,7 +49,7 @@ def run_module(args):
     def fail_json(module, **result):
         raise ModuleExit(result, failed=True)
 
-    client_module.clear_caches()
+    forget_tokens()
     with patch_module_args(args), patch.object(basic.AnsibleModule, "exit_json", exit_json), \
             patch.object(basic.AnsibleModule, "fail_json", fail_json):
         with pytest.raises(ModuleExit) as caught:
@@ -158,12 +159,12 @@ def test_tls_settings_come_from_the_environment_and_empty_is_unset(sim, connecti
     for name, value in dict(environ, HW_ACCESS_KEY="", HW_AUTH_TOKEN="").items():
         monkeypatch.setenv(name, value.format(bundle=bundle))
     seen = []
-    real_config = infer_service_info.ConnectionConfig
+    real_config = _config.ConnectionConfig
 
-    def config(options):
-        seen.append(real_config(options).verify)
-        return real_config(options)
-    monkeypatch.setattr(infer_service_info, "ConnectionConfig", config)
+    def config(options, given_as=None):
+        seen.append(real_config(options, given_as).verify)
+        return real_config(options, given_as)
+    monkeypatch.setattr(_config, "ConnectionConfig", config)
     outcome = run_module(connection)
     assert not outcome.failed, outcome.result
     assert seen and set(seen) == {verify}

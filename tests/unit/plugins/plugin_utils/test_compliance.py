@@ -26,7 +26,7 @@ from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     normalize_policy,
 )
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._services import normalize_services
+from ansible_collections.hwc.res.plugins.module_utils._service_data import normalize_services
 
 REPO = Path(__file__).resolve().parents[4]
 ROLE = REPO / "roles" / "infer_service_compliance"

@@ -10,9 +10,10 @@ __metaclass__ = type
 import pytest
 
 from ansible.utils.unsafe_proxy import AnsibleUnsafe
-from ansible_collections.hwc.res.plugins.plugin_utils import _controller
+from ansible_collections.hwc.res.plugins.plugin_utils import _unsafe
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.plugin_utils._controller import make_unsafe, refuse_secret_containers
+from ansible_collections.hwc.res.plugins.plugin_utils._controller import refuse_secret_containers
+from ansible_collections.hwc.res.plugins.plugin_utils._unsafe import make_unsafe
 
 try:
     from ansible.template import is_trusted_as_template
@@ -55,7 +56,7 @@ def test_other_values_pass_unchanged():
 
 def test_trust_tag_is_used_exactly_from_ansible_core_2_19():
     from ansible.release import __version__
-    assert (_controller.trust_as_template is not None) == (tuple(int(p) for p in __version__.split(".")[:2]) >= (2, 19))
+    assert (_unsafe.trust_as_template is not None) == (tuple(int(p) for p in __version__.split(".")[:2]) >= (2, 19))
 
 
 @pytest.mark.parametrize("value, kind", [({"password": "Pw-0001"}, "a dict"), (["Pw-0001"], "a list")])

@@ -10,9 +10,9 @@ __metaclass__ = type
 import re
 from types import SimpleNamespace
 
-from ansible_collections.hwc.res.plugins.module_utils._client import ResError
-from ansible_collections.hwc.res.plugins.module_utils._projects import ProjectRead
-from ansible_collections.hwc.res.plugins.module_utils._services import ServiceFilter
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._orchestrator import ProjectRead
+from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter
 from ansible_collections.hwc.res.plugins.plugin_utils._events import ServiceWatch, service_changes, utc_now_iso
 
 EVERY = ServiceFilter()

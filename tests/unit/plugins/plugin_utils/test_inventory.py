@@ -11,7 +11,7 @@ from itertools import permutations
 
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils._client import ConnectionConfig
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._services import (
+from ansible_collections.hwc.res.plugins.module_utils._service_data import (
     ServiceFilter,
     distinct_services,
     normalize_service,

@@ -1,23 +1,21 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The projects option, and reading several projects concurrently."""
+"""The projects option: one ConnectionConfig per project and workspace."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from types import SimpleNamespace
-
 import pytest
 
-from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
-from ansible_collections.hwc.res.plugins.module_utils._projects import (
+from ansible_collections.hwc.res.plugins.module_utils._config import (
     DEFAULT_PROJECT,
     ProjectTarget,
     project_configs,
     project_targets,
 )
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
 P1, P2 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614"
 
@@ -30,17 +28,14 @@ def test_no_projects_means_the_project_of_the_connection_options():
 
 
 def test_configs_are_built_once_each_with_only_the_values_an_entry_sets():
-    built = []
-
-    def config_for(**overrides):
-        built.append(overrides)
-        return SimpleNamespace(workspace_id="0", overrides=overrides)
-
-    assert [config.overrides for config in project_configs(config_for, None, 8)] == [{}]
-    assert built == [{}]
-    del built[:]
-    project_configs(config_for, [P1, {"project_id": P2, "region": "cn-east-3"}], 8)
-    assert built == [{}, {"project_id": P1}, {"project_id": P2, "region": "cn-east-3"}]
+    options = {"auth_token": "t", "project_id": P2, "region": "cn-north-9", "workspace_id": "ws-1"}
+    [default] = project_configs(options, None)
+    assert (default.project_id, default.region, default.workspace_id) == (P2, "cn-north-9", "ws-1")
+    configs = project_configs(options, [P1, {"project_id": P2, "region": "cn-east-3"}])
+    assert [(config.project_id, config.region, config.workspace_id) for config in configs] == [
+        (P1, "cn-north-9", "ws-1"), (P2, "cn-east-3", "ws-1")]
+    # Each entry's own values, and nothing else, are named after the entry in messages.
+    assert [sorted(config._given_as) for config in configs] == [["project_id"], ["project_id", "region"]]
 
 
 def test_projects_are_ids_or_dicts_in_configured_order():

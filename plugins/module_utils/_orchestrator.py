@@ -1,0 +1,326 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, hwc.res contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
+
+"""One orchestrator per task: the task's clients, the worker pool, order, partial failure, warnings and waits.
+
+Every entry point (module, lookup, inventory, event source) makes one Orchestrator from its options
+and asks it for services; only the orchestrator makes clients and runs work concurrently. It holds
+one client per project and workspace for the whole task, so a wait of many polls, the details and
+the list all share one HTTP session and one IAM token per credential.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import queue
+import threading
+import time
+from collections import namedtuple
+
+from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
+from ansible_collections.hwc.res.plugins.module_utils._config import project_configs
+from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._service_data import (
+    ServiceFilter,
+    pending_services,
+    summarize,
+)
+from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
+
+FAILURE_KEYS = ("project_id", "workspace_id", "service_id", "msg", "status_code", "error_code")
+# A wait's first poll may take this long even when wait_timeout is shorter, so wait_timeout 0 checks once.
+FIRST_POLL_SECONDS = 10
+
+
+class WaitTimeout(ResError):
+    """The wait ran out of time; ``services`` are those of the last complete read."""
+
+    def __init__(self, message, services):
+        super(WaitTimeout, self).__init__(message)
+        self.services = services
+
+
+class ProjectRead(namedtuple("ProjectRead", "config project_id services warnings error")):
+    """What reading one ConnectionConfig gave: every service it lists (unfiltered) and warnings, or the ResError.
+
+    ``project_id`` is the project read: derived from the credentials when not configured, and after a
+    failure whatever was known of it (None when it was still to be derived).
+    """
+
+    __slots__ = ()
+
+    def failure_message(self):
+        """``Could not read project P, workspace W: <the error>``."""
+        where = "project %s, workspace %s" % (self.project_id or "(from the credentials)", self.config.workspace_id)
+        return "Could not read %s: %s" % (where, self.error.message)
+
+
+class Orchestrator:
+    """The RES services of the projects a task names, read as one answer.
+
+    ``options`` are the connection options, ``projects`` the projects option (None: the project of the
+    options), ``service_filter`` what the task keeps. A project that cannot be read fails the task when
+    ``fail_on_errors``; otherwise it is a warning and the others are returned.
+    """
+
+    def __init__(self, options, projects=None, max_workers=8, fail_on_errors=True, service_filter=None):
+        if max_workers < 1:
+            raise ResError("max_workers must be at least 1, got %d." % max_workers)
+        self.configs = project_configs(options, projects)
+        self.service_filter = service_filter or ServiceFilter()
+        self.max_workers = max_workers
+        self.fail_on_errors = fail_on_errors
+        # With the projects option, a failure names its project; without it, it is the error itself.
+        self._several = bool(projects)
+        self._redactor = Redactor([secret for config in self.configs for secret in config.secrets])
+        self._clients = [ResClient(config, self._redactor, pool_size=max_workers) for config in self.configs]
+        self._reads = []
+        self._detail_failures = []  # (service, ResError)
+        self._detail_warnings = []
+        self._failures = None
+        self._said = set()
+
+    def close(self):
+        for client in self._clients:
+            client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    @property
+    def reads(self):
+        """The ProjectRead of each config, in the configured order, from the last read."""
+        return list(self._reads)
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def read(self, deadline=None):
+        """List every project; the ProjectReads in the configured order (their services unfiltered).
+
+        ``deadline`` (a time.monotonic() value) ends every request still under way then.
+        """
+        reads = [None] * len(self.configs)
+        for index, read in self._read_as_completed(deadline):
+            reads[index] = read
+        self._set_reads(reads)
+        return self.reads
+
+    def read_each(self, deadline=None):
+        """List every project, yielding each ProjectRead as soon as its project is read (for a watcher).
+
+        A project that is slow or throttled holds back none of the others; every read ends by ``deadline``.
+        """
+        reads = [None] * len(self.configs)
+        for index, read in self._read_as_completed(deadline):
+            reads[index] = read
+            yield read
+        self._set_reads(reads)
+
+    def services(self, deadline=None):
+        """The services that pass the filter, of every project read, in the order of the projects."""
+        return self._filtered(self.read(deadline))
+
+    def wait(self, wait_status, timeout, sleep):
+        """Read until nothing is pending across all projects (see pending_services); the last read's services.
+
+        With fail_on_errors, a project that cannot be read ends the wait at once. Every poll, retry and
+        pause ends by the deadline, ``timeout`` seconds from now (the first poll may take FIRST_POLL_SECONDS).
+        Raises WaitTimeout, which carries the services of the last complete read.
+        """
+        started = time.monotonic()
+        deadline = started + timeout
+        services = self.services(started + max(timeout, FIRST_POLL_SECONDS))
+        while True:
+            if self.fail_on_errors and self.failed_projects():
+                return services
+            pending = pending_services(services, self.service_filter, wait_status)
+            if not pending:
+                return services
+            if time.monotonic() + sleep > deadline:
+                break
+            time.sleep(sleep)
+            complete = services, self._reads
+            services = self.services(deadline)
+            if self.failed_projects() and time.monotonic() >= deadline:
+                # The deadline cut this read short: the wait timed out, with what the read before saw.
+                services, reads = complete
+                self._set_reads(reads)
+                break
+        # Service names are server text: they might echo a secret.
+        raise WaitTimeout("Timed out after %d seconds waiting for status %s: %s." % (
+            timeout, " or ".join(wait_status), server_text("; ".join(pending), self._redactor)), services)
+
+    def add_details(self, services):
+        """Add each service's details, concurrently; returns the services whose details could be read, in order."""
+        clients = dict(((read.project_id, read.config.workspace_id), client)
+                       for read, client in zip(self._reads, self._clients) if not read.error)
+
+        def detail(service):
+            try:
+                return clients[service["project_id"], service["workspace_id"]].add_details([service]), None
+            except ResError as error:
+                return None, error
+
+        outcomes = [None] * len(services)
+        for index, outcome in _run_concurrently(detail, services, self.max_workers):
+            outcomes[index] = outcome
+        for service, (warnings, error) in zip(services, outcomes):
+            if error:
+                self._detail_failures.append((service, error))
+            else:
+                self._detail_warnings.extend(warnings)
+        self._failures = None
+        return [service for service, (_warnings, error) in zip(services, outcomes) if error is None]
+
+    # -- the answer -----------------------------------------------------------------------------------
+
+    def failed_projects(self):
+        """``[{project_id, workspace_id, service_id, msg, status_code, error_code}]``; service_id for details."""
+        return [failure for failure, _error, _sentence, _left_out in self._failed()]
+
+    def summary(self, services):
+        """summarize() of ``services``, plus ``by_project``: the same counts for each project read."""
+        summary = summarize(services)
+        projects = []
+        for read in self._reads:
+            if not read.error and read.project_id not in projects:
+                projects.append(read.project_id)
+        summary["by_project"] = dict(
+            (project, summarize([service for service in services if service["project_id"] == project]))
+            for project in projects)
+        return summary
+
+    def result(self, services):
+        """What the module returns about ``services``: the services, their summary and failed_projects."""
+        return {"services": services, "summary": self.summary(services), "failed_projects": self.failed_projects()}
+
+    def outcome(self):
+        """(the ResError to fail with, or None; the warnings not said yet).
+
+        A failed read fails when fail_on_errors, with a message naming every failure; otherwise each is one
+        warning. With one project of the connection options (no projects option) and one failure, the
+        message is the error's own.
+        """
+        failures = self._failed()
+        failure = None
+        warnings = self.warnings()
+        if failures and self.fail_on_errors:
+            if len(failures) == 1:
+                _failure, error, sentence, _left_out = failures[0]
+                failure = ResError(sentence if self._several else error.message, error.status_code, error.error_code,
+                                   error.error_msg, error.request_id)
+            else:
+                failure = ResError("\n".join(sentence for _failure, _error, sentence, _left_out in failures))
+        elif failures:
+            warnings.extend("%s %s" % (sentence, left_out) for _failure, _error, sentence, left_out in failures)
+        return failure, warnings
+
+    def warnings(self):
+        """Every warning of the reads not said before in this task: the filter's, then odd values, in order."""
+        # The filter's own warnings (an undocumented status) are said unless no project could be read at all.
+        filter_warnings = [] if self._reads and all(read.error for read in self._reads) else \
+            self.service_filter.warnings
+        warnings = filter_warnings + [warning for read in self._reads for warning in read.warnings] + \
+            self._detail_warnings
+        new = [warning for warning in dict.fromkeys(warnings) if warning not in self._said]
+        self._said.update(new)
+        return new
+
+    def _set_reads(self, reads):
+        self._reads = reads
+        self._detail_failures = []
+        self._detail_warnings = []
+        self._failures = None
+
+    def _filtered(self, reads):
+        return [service for read in reads if not read.error for service in self.service_filter.apply(read.services)]
+
+    def _failed(self):
+        """(failure as returned in failed_projects, the ResError, its sentence, what became of the services)."""
+        if self._failures is None:
+            failures = [(read.project_id, read.config.workspace_id, None, read.error, read.failure_message(),
+                         "Its services are left out.") for read in self._reads if read.error]
+            for service, error in self._detail_failures:
+                sentence = "Could not read the details of service %s (%s) of project %s, workspace %s: %s" % (
+                    service["service_name"], service["service_id"], service["project_id"], service["workspace_id"],
+                    error.message)
+                failures.append((service["project_id"], service["workspace_id"], service["service_id"], error,
+                                 sentence, "The service is left out."))
+            self._failures = [(dict(zip(FAILURE_KEYS, (project_id, workspace_id, service_id, sentence,
+                                                       error.status_code, error.error_code))),
+                               error, sentence, left_out)
+                              for project_id, workspace_id, service_id, error, sentence, left_out in failures]
+        return self._failures
+
+    def _read_as_completed(self, deadline):
+        """(config index, ProjectRead) for every config, as each project's reads complete.
+
+        Projects are read concurrently, at most max_workers at a time. The configs of one project (other
+        workspaces) are read one after the other by the same worker, so that they share its IAM token.
+        """
+        by_project = {}
+        for index, config in enumerate(self.configs):
+            by_project.setdefault(config.project_id, []).append(index)
+
+        def read_project(indices):
+            return [(index, self._read_one(index, deadline)) for index in indices]
+
+        for _position, reads in _run_concurrently(read_project, list(by_project.values()), self.max_workers):
+            for index, read in reads:
+                yield index, read
+
+    def _read_one(self, index, deadline):
+        client = self._clients[index]
+        try:
+            services, warnings = client.find_services(deadline)
+            return ProjectRead(client.config, client.known_project_id, services, warnings, None)
+        except ResError as error:
+            return ProjectRead(client.config, client.known_project_id, None, [], error)
+
+
+def _run_concurrently(function, items, max_workers):
+    """(index, function(item)) for each of ``items``, as each completes; at most ``max_workers`` at a time.
+
+    One item runs in the calling thread, as a pool of one would only add a thread. Otherwise the
+    workers are daemon threads, unlike those of concurrent.futures, which the interpreter joins at
+    exit: after Ctrl-C or the cancellation of an event source, a request still under way must not
+    hold the process until its timeout. Items not started yet are dropped when the caller stops.
+    """
+    if len(items) == 1:
+        yield 0, function(items[0])
+        return
+    todo = queue.Queue()
+    for entry in enumerate(items):
+        todo.put(entry)
+    done = queue.Queue()
+    stopped = threading.Event()
+
+    def work():
+        while not stopped.is_set():
+            try:
+                index, item = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put((index, function(item), None))
+            except BaseException as error:  # pylint: disable=broad-exception-caught  # raised in the caller
+                done.put((index, None, error))
+
+    for number in range(min(max_workers, len(items))):
+        threading.Thread(target=work, name="hwc.res-worker-%d" % number, daemon=True).start()
+    try:
+        for _count in range(len(items)):
+            index, result, error = done.get()
+            if error is not None:
+                raise error
+            yield index, result
+    finally:
+        stopped.set()
