@@ -181,6 +181,11 @@ CASES.update({
         env={"HW_RES_ENDPOINT": "http://admin:%s@127.0.0.1:9" % URL_PASSWORD},
         fragments=["endpoint (HW_RES_ENDPOINT) must not carry a user name or password", "got http://127.0.0.1:9"],
         counters={"token": 0, "list": 0}),
+    # The module echoes its arguments (-vvv, and the failed job event AWX stores): the projects option too.
+    "projects-endpoint-with-userinfo": case(
+        options={"projects": [{"project_id": PROJECT_ID, "endpoint": "http://admin:%s@127.0.0.1:9" % URL_PASSWORD}]},
+        fragments=["projects[0].endpoint must not carry a user name or password", "got http://127.0.0.1:9"],
+        counters={"token": 0, "list": 0}),
     "huge-timeout": case(options={"timeout": 10 ** 12}, fragments=["timeout must be from 1 to 3600"],
                          counters={"token": 0}),
     "redirect-with-a-service-list": case(

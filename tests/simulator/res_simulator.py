@@ -229,6 +229,7 @@ class ResSimulator:
         self._pending = []  # [project_id, list requests still to serve, action] for delayed changes
         self._counters = dict.fromkeys(ENDPOINTS, 0)
         self._in_flight = self._max_in_flight = 0
+        self._connections = 0
         self.faults_served = 0
         self._load(SAMPLE_DATA if data is None else data)
 
@@ -328,7 +329,14 @@ class ResSimulator:
         with self._lock:
             self._counters = dict.fromkeys(ENDPOINTS, 0)
             self._max_in_flight = self._in_flight
+            self._connections = 0
             self.faults_served = 0
+
+    @property
+    def connections(self):
+        """TCP connections accepted since the last reset: a client that keeps its session reuses one."""
+        with self._lock:
+            return self._connections
 
     @property
     def max_in_flight(self):
@@ -641,6 +649,11 @@ class _Handler(BaseHTTPRequestHandler):
               ("GET", re.compile(r"^/v3/projects$"), "projects"),
               ("GET", re.compile(r"^/v1/([^/]+)/infer-services/?$"), "list"),
               ("GET", re.compile(r"^/v1/([^/]+)/infer-services/([^/]+)/?$"), "details"))
+
+    def setup(self):
+        super().setup()
+        with self.sim._lock:
+            self.sim._connections += 1
 
     def do_GET(self):
         self._handle()

@@ -34,6 +34,7 @@ from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionC
 SOURCE = Path(client_module.__file__).parents[2] / "extensions" / "eda" / "plugins" / "event_source" / \
     "infer_service_events.py"
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
+OTHER_PROJECT_ID = "9e8f95e534f82a3a0ea7856ef34d2614"
 PASSWORD = "Demo-Passw0rd!"
 PASSWORD_AUTH = {"user": "demo-user", "password": PASSWORD, "domain": "demo-domain"}
 RECALL_V2_ID = "6b666ef3-9085-4330-94c3-5ba13f66e137"
@@ -336,6 +337,66 @@ def test_cancelling_the_source_ends_it_promptly_while_a_request_hangs(source, ar
     # Nor does closing the event loop wait for the abandoned request (as for asyncio.to_thread).
     assert time.monotonic() - started < 10
     simulator.latency = 0
+
+
+@pytest.fixture
+def hanging():
+    """A second RES whose every request hangs far longer than any test: a project behind it never answers."""
+    from res_simulator import ResSimulator  # pylint: disable=import-outside-toplevel  # put on sys.path by conftest
+
+    with ResSimulator() as server:
+        server.latency = 600
+        yield server
+
+
+def test_a_project_that_hangs_holds_back_no_other_project(source, args, simulator, hanging):
+    # Before, a poll sent nothing until every project was read: here, for the whole 30-second timeout.
+    args.update(timeout=30, projects=[{"project_id": OTHER_PROJECT_ID, "endpoint": hanging.url}, PROJECT_ID])
+
+    async def scenario(watch):
+        deadline = time.monotonic() + WAIT
+        while simulator.counters["list"] < 1:  # the baseline of the project that answers
+            assert time.monotonic() < deadline, "the answering project was never read"
+            await asyncio.sleep(0.01)
+        admin(simulator, "POST", "status", {"project_id": PROJECT_ID, "service_id": RECALL_V2_ID, "status": "concerning"})
+        while True:
+            event = await watch.event()
+            if event["type"] != "read_failed":
+                break
+            assert event["project_id"] == OTHER_PROJECT_ID
+        assert (event["type"], event["service"]["service_id"]) == ("status_changed", RECALL_V2_ID)
+    watching(source, args, simulator, scenario)
+
+
+def test_the_process_ends_promptly_after_cancellation_while_a_project_hangs(args, simulator, hanging, tmp_path):
+    # The reads of several projects were joined when the interpreter exited: a minute or two after the rulebook
+    # stopped the source, the process was still there.
+    args.update(timeout=30, interval=1, projects=[{"project_id": OTHER_PROJECT_ID, "endpoint": hanging.url},
+                                                  PROJECT_ID])
+    program = (
+        "import asyncio, json, runpy, sys\n"
+        "main = runpy.run_path(sys.argv[1])['main']\n"
+        "async def run():\n"
+        "    task = asyncio.ensure_future(main(asyncio.Queue(), json.loads(sys.argv[2])))\n"
+        "    await asyncio.sleep(2)\n"
+        "    task.cancel()\n"
+        "    try:\n"
+        "        await task\n"
+        "    except asyncio.CancelledError:\n"
+        "        pass\n"
+        "    print('cancelled', flush=True)\n"
+        "asyncio.run(run())\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(ansible.__file__).parents[1]))
+    with subprocess.Popen([sys.executable, "-c", program, str(SOURCE), json.dumps(args)], cwd=str(tmp_path), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout.readline().strip() == "cancelled", process.stderr.read()
+            assert hanging.counters["list"] >= 1  # a request of the hanging project was in flight
+            cancelled = time.monotonic()
+            process.wait(timeout=25)
+        finally:
+            process.kill()
+        assert time.monotonic() - cancelled < 5
 
 
 @pytest.mark.parametrize("bad, expected", [

@@ -215,3 +215,16 @@ def test_hw_validate_certs_and_ca_path_are_read(simulator, monkeypatch, load_plu
         monkeypatch.setenv(name, value)
     load_plugin(lookup_loader).run([], variables={})
     assert (configs[0].validate_certs, configs[0].ca_path, configs[0].verify) == (False, "/etc/pki/res.pem", False)
+
+
+def test_a_term_missing_where_a_project_could_not_be_read_says_why(lookup, simulator):
+    # Before, only "matches no service" was said, and the reason the project could not be read never was.
+    other = "9e8f95e534f82a3a0ea7856ef34d2614"
+    simulator.add_fault("list", "http_error", times=1, status=403, error_code="res.2301", error_msg="Denied here.")
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup("res-rank-prod", "res-nowhere", projects=[other, PROJECT_ID], max_workers=1, fail_on_errors=False)
+    message = str(caught.value)
+    assert message.startswith("The term 'res-nowhere' matches the name or ID of no service in project %s, "
+                              "workspace 0. It may be in a project that could not be read: Could not read project "
+                              "%s, workspace 0: " % (PROJECT_ID, other))
+    assert "HTTP 403" in message and "res.2301: Denied here" in message

@@ -140,3 +140,24 @@ def test_a_status_the_api_does_not_document_warns_once_however_many_projects_are
     assert projects.services() == []
     _failure, warnings = projects.outcome()
     assert [warning for warning in warnings if "status 'gone' is not a documented status" in warning] == [warnings[0]]
+
+
+def test_a_wait_keeps_one_session_and_one_token_however_many_polls(sim, configs):
+    sim.reset_counters()
+    with Orchestrator(configs, None, 4, service_filter=ServiceFilter(names=["res-recall-v1"])) as projects:
+        with pytest.raises(WaitTimeout):
+            projects.wait(["running"], 2, 1)
+    assert sim.counters["list"] >= 2  # the wait polled more than once
+    # One client for the task: its session keeps its connection, and IAM issues one token.
+    assert (sim.connections, sim.counters["token"]) == (1, 1)
+
+
+def test_the_id_derived_from_the_credentials_names_a_project_that_could_not_be_read(sim, configs):
+    sim.add_fault("list", "http_error", status=403, error_code="res.2301", error_msg="no")
+    options = dict(configs, project_id=None, project_name="cn-north-4")
+    with Orchestrator(options) as projects:
+        projects.services()
+        [failure] = projects.failed_projects()
+    # The password token told which project it is scoped to, before the list was refused.
+    assert failure["project_id"] == P1
+    assert failure["msg"].startswith("Could not read project %s, workspace 0: " % P1)

@@ -168,3 +168,18 @@ def test_tls_settings_come_from_the_environment_and_empty_is_unset(sim, connecti
     outcome = run_module(connection)
     assert not outcome.failed, outcome.result
     assert seen and set(seen) == {verify}
+
+
+@pytest.mark.parametrize("fault", [{"kind": "http_error", "status": 429, "retry_after": 3600},
+                                   {"kind": "latency", "seconds": 600}], ids=["throttled", "hanging"])
+def test_a_wait_ends_by_its_timeout_whatever_the_list_does(connection, sim, fault):
+    # Before, a Retry-After of an hour held the task for three capped minutes, and a hanging list for
+    # every retry's full timeout.
+    fault = dict(fault)
+    sim.add_fault("list", fault.pop("kind"), times=None, **fault)
+    started = time.monotonic()
+    outcome = run_module(dict(connection, name=["res-recall-v1"], wait=True, wait_timeout=10, wait_sleep=1,
+                              timeout=30, retries=3))
+    assert time.monotonic() - started < 10 + 5
+    assert outcome.failed
+    assert "HTTP 429" in outcome.result["msg"] if fault.get("status") else "(timeout)" in outcome.result["msg"]
