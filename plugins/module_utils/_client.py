@@ -5,7 +5,7 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""The RES calls of one project and workspace: list services, read one service's details.
+"""The RES calls of one project and workspace: list services, read details, start, stop and delete a service.
 
 The client knows nothing of Ansible's module or plugin classes, nor of other
 projects: every failure is a ResError, and the orchestrator, which makes one
@@ -67,7 +67,7 @@ class ResClient:
 
     def list_services(self, deadline=None):
         """The raw service list of the configured project and workspace, exactly as RES sent it."""
-        reply = self._res_request("/infer-services", {"workspace_id": self.config.workspace_id}, deadline)
+        reply = self._res_request("/infer-services", {"workspace_id": self.config.workspace_id}, deadline=deadline)
         services = reply.payload.get("services")
         if not isinstance(services, list):
             found = "no services key" if "services" not in reply.payload else "services is %s" % json_type(services)
@@ -114,12 +114,21 @@ class ResClient:
             warnings.extend(self.redactor(warning) for warning in found)
         return warnings
 
-    def _res_request(self, path, params=None, deadline=None):
+    def update_status(self, service_id, status, deadline=None):
+        """Start (``running``) or stop (``stopped``) one service; RES answers before the status is reached."""
+        self._res_request("/infer-services/%s" % quote(service_id, safe=""), method="PATCH",
+                          json_body={"status": status}, deadline=deadline)
+
+    def delete_service(self, service_id, deadline=None):
+        """Delete one service; a service RES does not know fails with error_code res.4721."""
+        self._res_request("/infer-services/%s" % quote(service_id, safe=""), method="DELETE", deadline=deadline)
+
+    def _res_request(self, path, params=None, method="GET", json_body=None, deadline=None):
         project_id = self.resolve_project_id(deadline)
         url = "%s/v1/%s%s" % (self.config.endpoint, quote(project_id, safe=""), path)
-        reply = self._auth.send("RES", "GET", url, params=params, headers={"X-Project-Id": project_id},
-                                deadline=deadline)
+        reply = self._auth.send("RES", method, url, params=params, headers={"X-Project-Id": project_id},
+                                json_body=json_body, deadline=deadline)
         # RES reports some failures with HTTP 200 and is_success false.
         if reply.payload.get("is_success") is not True:
-            raise api_error("RES", "GET", url, reply, redactor=self.redactor)
+            raise api_error("RES", method, url, reply, redactor=self.redactor)
         return reply

@@ -161,9 +161,20 @@ _USERINFO = re.compile(r"^([^/?#]*//)?[^/?#@]*@")
 
 
 def endpoint_userinfo(value):
-    """The ``user:password`` part of an endpoint URL, or None: a module hides it from its echoed arguments."""
+    """The ``user:password`` part of an endpoint URL, or None."""
     match = _USERINFO.match(value or "")
     return match.group(0)[len(match.group(1) or ""):-1] if match else None
+
+
+def endpoint_passwords(options):
+    """The ``user:password`` parts of every endpoint in ``options`` (the projects entries' too).
+
+    Such an endpoint is refused without its password; a module also hides them from its echoed
+    arguments, which AWX stores with a failed task.
+    """
+    entries = [entry for entry in options.get("projects") or [] if isinstance(entry, dict)]
+    endpoints = [options.get("endpoint"), options.get("identity_endpoint")] + [entry.get("endpoint") for entry in entries]
+    return [endpoint_userinfo(value) for value in endpoints if isinstance(value, str) and endpoint_userinfo(value)]
 
 
 # One entry of the projects option. None means: what the connection options say

@@ -26,8 +26,13 @@ from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
 from ansible_collections.hwc.res.plugins.module_utils._config import project_configs
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._service_data import (
+    DELETE,
+    SERVICE_NOT_FOUND,
+    START,
     ServiceFilter,
     pending_services,
+    select_service,
+    state_pending,
     summarize,
 )
 from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
@@ -135,13 +140,18 @@ class Orchestrator:
         pause ends by the deadline, ``timeout`` seconds from now (the first poll may take FIRST_POLL_SECONDS).
         Raises WaitTimeout, which carries the services of the last complete read.
         """
+        return self._poll_until(lambda services: pending_services(services, self.service_filter, wait_status),
+                                "status %s" % " or ".join(wait_status), timeout, sleep)
+
+    def _poll_until(self, pending_of, awaited, timeout, sleep):
+        """Read every ``sleep`` seconds until ``pending_of(services)`` is empty; the last read's services."""
         started = time.monotonic()
         deadline = started + timeout
         services = self.services(started + max(timeout, FIRST_POLL_SECONDS))
         while True:
             if self.fail_on_errors and self.failed_projects():
                 return services
-            pending = pending_services(services, self.service_filter, wait_status)
+            pending = pending_of(services)
             if not pending:
                 return services
             if time.monotonic() + sleep > deadline:
@@ -155,8 +165,61 @@ class Orchestrator:
                 self._set_reads(reads)
                 break
         # Service names are server text: they might echo a secret.
-        raise WaitTimeout("Timed out after %d seconds waiting for status %s: %s." % (
-            timeout, " or ".join(wait_status), server_text("; ".join(pending), self._redactor)), services)
+        raise WaitTimeout("Timed out after %d seconds waiting for %s: %s." % (
+            timeout, awaited, server_text("; ".join(pending), self._redactor)), services)
+
+    # -- one service (the state module) --------------------------------------------------------------
+
+    @property
+    def where(self):
+        """``project P, workspace W`` of the task's one project, as messages name it."""
+        read = self._reads[0] if self._reads else None
+        project_id = (read and read.project_id) or self.configs[0].project_id or "(from the credentials)"
+        return "project %s, workspace %s" % (project_id, self.configs[0].workspace_id)
+
+    def find_service(self, service_id=None, name=None):
+        """The service that ``service_id`` and ``name`` pick in the task's one project (see select_service), or None.
+
+        Raises the ResError of a list that cannot be read.
+        """
+        services = [service for read in self.read() if not read.error for service in read.services]
+        failure, _warnings = self.outcome()
+        if failure is not None:
+            raise failure
+        try:
+            return select_service(services, self.where, service_id, name)
+        except ResError as error:
+            raise error.redacted(self._redactor) from None
+
+    def change_state(self, service, change):
+        """Send the write ``change`` (START, STOP or DELETE) for ``service``; whether RES changed anything.
+
+        A service RES no longer knows when it is to be deleted is gone already: no change.
+        """
+        client = self._clients[0]
+        try:
+            if change == DELETE:
+                client.delete_service(service["service_id"])
+            else:
+                client.update_status(service["service_id"], "running" if change == START else "stopped")
+        except ResError as error:
+            if change == DELETE and (error.error_code or "").lower() == SERVICE_NOT_FOUND:
+                return False
+            raise
+        return True
+
+    def wait_for_state(self, service_id, state, timeout, sleep):
+        """Poll until the service ``service_id`` has ``state`` (running, stopped, or absent: not listed).
+
+        Returns the service as last read, or None once it is gone. Raises WaitTimeout like wait().
+        """
+        awaited = "the service to be deleted" if state == "absent" else "status %s" % state
+        services = self._poll_until(lambda services: state_pending(services, service_id, state), awaited, timeout,
+                                    sleep)
+        failure, _warnings = self.outcome()
+        if failure is not None:
+            raise failure
+        return next((service for service in services if service["service_id"] == service_id), None)
 
     def add_details(self, services):
         """Add each service's details, concurrently; returns the services whose details could be read, in order."""

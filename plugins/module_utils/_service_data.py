@@ -306,3 +306,81 @@ def run_query(services, expression):
         return jmespath.search(expression, services)
     except JMESPathError as exc:
         raise ResError("query %r is not a valid JMESPath expression: %s" % (expression, exc))
+
+
+# What the state module can ask for, and what each write makes of a service.
+STATES = ("running", "stopped", "absent")
+START, STOP, DELETE = "start", "stop", "delete"
+# How RES says that a service it was asked about does not exist.
+SERVICE_NOT_FOUND = "res.4721"
+
+
+def select_service(services, where, service_id=None, name=None):
+    """The one service that ``service_id`` and ``name`` (an exact service_name) pick, or None when none does.
+
+    When both are given they must pick the same service. Raises ResError when a name picks several
+    services or the two pick different ones; ``where`` (``project P, workspace W``) goes into the message.
+    """
+    by_id = [service for service in services if service["service_id"] == service_id] if service_id else []
+    by_name = [service for service in services if service["service_name"] == name] if name is not None else []
+    if service_id:
+        chosen = by_id[0] if by_id else None  # a service listed twice is one service
+        if name is not None and chosen is not None and chosen["service_name"] != name:
+            raise ResError("service_id %s is the service %s in %s, not %s; they must name the same service." % (
+                printable(service_id), printable(chosen["service_name"]), where, printable(name)))
+        if name is not None and chosen is None and by_name:
+            raise ResError("No service has the ID %s in %s, and the service named %s has another (%s); they must "
+                           "name the same service." % (printable(service_id), where, printable(name), ", ".join(
+                               printable(service["service_id"]) for service in by_name)))
+        return chosen
+    if len(by_name) > 1:
+        raise ResError("The name %s matches %d services in %s: %s. Choose one with service_id." % (
+            printable(name), len(by_name), where, "; ".join("%s (%s)" % (
+                printable(service["service_id"]), printable(service["status"])) for service in by_name)))
+    return by_name[0] if by_name else None
+
+
+def state_change(service, state):
+    """(the write that brings ``service`` (None: not listed) to ``state``, or None; a warning, or None).
+
+    The write is START (PATCH running), STOP (PATCH stopped) or DELETE. A service that is deploying
+    is on its way to running; one that is concerning runs already, and RES has no call that restarts
+    it. A status RES does not document is not guessed at for a start: that raises ResError.
+    """
+    if state == "absent":
+        return (DELETE if service is not None else None), None
+    if service is None:
+        return None, None
+    status = _documented(service["status"])
+    if state == "stopped":
+        return (None if status == "stopped" else STOP), None
+    if status in ("running", "deploying"):
+        return None, None
+    if status == "stopped":
+        return START, None
+    label = "service %s (%s)" % (printable(service["service_name"]), printable(service["service_id"]))
+    if status == "concerning":
+        return None, ("%s is running but concerning; RES has no call that restarts a service, so it is left as it "
+                      "is." % label)
+    raise ResError("%s has the status %s, which RES does not document; whether it can be started is not known, "
+                   "so nothing was changed." % (label, _excerpt(service["status"])))
+
+
+def state_pending(services, service_id, state):
+    """What a wait for ``state`` of the service ``service_id`` still waits for: a list of sentences, empty when done."""
+    listed = [service for service in services if service["service_id"] == service_id][:1]
+    if state == "absent":
+        return ["%s (%s) is still listed, %s" % (service["service_name"], service["service_id"], service["status"])
+                for service in listed]
+    if not listed:
+        return ["service ID %s is not listed" % service_id]
+    return ["%s (%s) is %s" % (service["service_name"], service["service_id"], service["status"])
+            for service in listed if _documented(service["status"]) != state]
+
+
+def _documented(status):
+    """A documented status written in other case stands for it, as in the filters."""
+    return _DOCUMENTED_BY_CASE.get(status.lower(), status) if isinstance(status, str) else status
+
+
+_DOCUMENTED_BY_CASE = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)

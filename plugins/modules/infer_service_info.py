@@ -334,7 +334,7 @@ request_id:
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.hwc.res.plugins.module_utils._config import endpoint_userinfo
+from ansible_collections.hwc.res.plugins.module_utils._config import endpoint_passwords
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import (
     FILTER_OPTIONS,
@@ -364,7 +364,7 @@ def main():
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    hide_endpoint_passwords(module)
+    module.no_log_values.update(endpoint_passwords(params))
     service_filter = ServiceFilter.from_options(params.get, service_ids=params["service_id"])
     try:
         for name in WAIT_OPTIONS:
@@ -394,20 +394,6 @@ def main():
     if failure is not None:
         module.fail_json(**dict(result, **failure.to_result()))
     module.exit_json(**result)
-
-
-def hide_endpoint_passwords(module):
-    """Keep a password written into an endpoint URL out of every output, the echoed arguments included.
-
-    Such an endpoint is refused, without its password; wherever it was given (the options or an
-    entry of projects), AWX would still store it with the failed task's invocation.
-    """
-    params = module.params
-    entries = [entry for entry in params["projects"] or [] if isinstance(entry, dict)]
-    for value in [params["endpoint"], params["identity_endpoint"]] + [entry.get("endpoint") for entry in entries]:
-        userinfo = endpoint_userinfo(value) if isinstance(value, str) else None
-        if userinfo:
-            module.no_log_values.add(userinfo)
 
 
 if __name__ == "__main__":

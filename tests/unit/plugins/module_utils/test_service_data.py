@@ -17,6 +17,9 @@ from ansible_collections.hwc.res.plugins.module_utils._service_data import (
     normalize_services,
     pending_services,
     run_query,
+    select_service,
+    state_change,
+    state_pending,
     summarize,
 )
 
@@ -267,3 +270,81 @@ def test_a_service_listed_twice_keeps_its_first_entry():
     again = dict(first, workspace_id="ws-2")
     other_project = dict(first, project_id="p2")
     assert distinct_services([first, again, other_project]) == ([first, other_project], [again])
+
+
+# -- one service and the state it must be in (the state module) --------------------------------------------------
+
+def listed(name, service_id, status="running"):
+    return {"service_name": name, "service_id": service_id, "status": status}
+
+
+WHERE = "project p1, workspace 0"
+
+
+def test_a_service_is_picked_by_id_by_exact_name_or_by_both():
+    services = [listed("res-a", "id-a"), listed("res-b", "id-b", "stopped"), listed("res-a*", "id-star")]
+    assert select_service(services, WHERE, service_id="id-b") == services[1]
+    assert select_service(services, WHERE, name="res-a*") == services[2]  # no glob: the name as written
+    assert select_service(services, WHERE, service_id="id-a", name="res-a") == services[0]
+    assert select_service(services, WHERE, name="res-c") is None
+    assert select_service(services, WHERE, service_id="id-c") is None
+
+
+def test_a_name_that_several_services_share_picks_none_and_names_each():
+    services = [listed("res-a", "id-1"), listed("res-a", "id-2", "stopped")]
+    with pytest.raises(ResError) as caught:
+        select_service(services, WHERE, name="res-a")
+    assert caught.value.message == ("The name res-a matches 2 services in project p1, workspace 0: id-1 (running); "
+                                    "id-2 (stopped). Choose one with service_id.")
+    # An ID settles it.
+    assert select_service(services, WHERE, service_id="id-2", name="res-a") == services[1]
+
+
+@pytest.mark.parametrize("service_id, name, message", [
+    ("id-a", "res-b", "service_id id-a is the service res-a in project p1, workspace 0, not res-b; they must name "
+                      "the same service."),
+    ("id-x", "res-b", "No service has the ID id-x in project p1, workspace 0, and the service named res-b has "
+                      "another (id-b); they must name the same service."),
+])
+def test_an_id_and_a_name_of_two_services_pick_none(service_id, name, message):
+    with pytest.raises(ResError) as caught:
+        select_service([listed("res-a", "id-a"), listed("res-b", "id-b")], WHERE, service_id=service_id, name=name)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize("status, state, change", [
+    ("running", "running", None), ("deploying", "running", None), ("stopped", "running", "start"),
+    ("STOPPED", "running", "start"),
+    ("stopped", "stopped", None), ("running", "stopped", "stop"), ("deploying", "stopped", "stop"),
+    ("concerning", "stopped", "stop"), ("failed", "stopped", "stop"),
+    ("running", "absent", "delete"), ("stopped", "absent", "delete"),
+])
+def test_each_status_and_state_get_the_write_they_need(status, state, change):
+    assert state_change(listed("res-a", "id-a", status), state) == (change, None)
+
+
+def test_nothing_is_written_for_a_service_that_is_not_there():
+    assert state_change(None, "absent") == (None, None)
+    assert state_change(None, "running") == (None, None)
+
+
+def test_a_concerning_service_is_left_running_with_a_warning():
+    change, warning = state_change(listed("res-a", "id-a", "concerning"), "running")
+    assert change is None
+    assert warning == ("service res-a (id-a) is running but concerning; RES has no call that restarts a service, "
+                       "so it is left as it is.")
+
+
+def test_a_status_res_does_not_document_is_not_started():
+    with pytest.raises(ResError, match=r"service res-a \(id-a\) has the status 'failed', which RES does not "
+                                       r"document; whether it can be started is not known, so nothing was changed."):
+        state_change(listed("res-a", "id-a", "failed"), "running")
+
+
+def test_a_wait_for_a_state_waits_for_its_status_or_for_the_service_to_go():
+    deploying = [listed("res-a", "id-a", "deploying")]
+    assert state_pending(deploying, "id-a", "running") == ["res-a (id-a) is deploying"]
+    assert state_pending([listed("res-a", "id-a", "Running")], "id-a", "running") == []
+    assert state_pending([], "id-a", "running") == ["service ID id-a is not listed"]
+    assert state_pending(deploying, "id-a", "absent") == ["res-a (id-a) is still listed, deploying"]
+    assert state_pending([], "id-a", "absent") == []
