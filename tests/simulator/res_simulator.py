@@ -43,16 +43,18 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 
-def _load_signer():
-    """Load the collection's signer by path, so the simulator runs without the collection installed."""
-    path = Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_signer.py"
-    spec = importlib.util.spec_from_file_location("hwc_res_simulator_signer", path)
+def _load_by_path(name, path):
+    """Load a module by path, so the simulator runs without the collection installed or on sys.path."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-signer = _load_signer()
+signer = _load_by_path("hwc_res_simulator_signer",
+                       Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_signer.py")
+signature_parser = _load_by_path("hwc_res_simulator_signature_parser",
+                                 Path(__file__).resolve().with_name("signature_parser.py"))
 
 SAMPLE_DATA = Path(__file__).resolve().with_name("sample_data.json")
 ENDPOINTS = ("token", "projects", "list", "details")
@@ -765,7 +767,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _verify_signature(self, authorization, project_id):
         try:
-            access, signed_headers, given = signer.parse_authorization(authorization)
+            access, signed_headers, given = signature_parser.parse_authorization(authorization)
         except ValueError:
             raise gateway_error(401, IAM_AUTH + "malformed SDK-HMAC-SHA256 authorization header")
         key = self.sim._access_key(access)
@@ -775,7 +777,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise gateway_error(401, IAM_AUTH + "signed headers must include host and x-sdk-date")
         date = self.headers.get(signer.DATE_HEADER) or ""
         try:
-            signed_at = signer.parse_sdk_date(date)
+            signed_at = signature_parser.parse_sdk_date(date)
         except ValueError:
             raise gateway_error(401, IAM_AUTH + "x-sdk-date is missing or not of the form YYYYMMDDTHHMMSSZ")
         if abs(_now() + timedelta(seconds=self.sim.clock_skew) - signed_at) > MAX_CLOCK_SKEW:

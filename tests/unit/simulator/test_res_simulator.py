@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 import json
 import re
@@ -34,6 +35,7 @@ def _load(name, path):
 
 
 signer = _load("hwc_res_test_signer", ROOT / "plugins" / "module_utils" / "_signer.py")
+signature_parser = _load("hwc_res_test_signature_parser", ROOT / "tests" / "simulator" / "signature_parser.py")
 SIMULATOR_SCRIPT = ROOT / "tests" / "simulator" / "res_simulator.py"
 simulator = _load("hwc_res_test_simulator", SIMULATOR_SCRIPT)
 ResSimulator = simulator.ResSimulator
@@ -278,7 +280,7 @@ def test_aksk_signed_headers_must_cover_host_and_date(sim):
     date = signer.sdk_date()
     host, path, query = signer.split_url(url)
     canonical = signer.canonical_request("GET", path, query, {"x-sdk-date": date}, ["x-sdk-date"],
-                                         signer.EMPTY_BODY_SHA256)
+                                         hashlib.sha256(b"").hexdigest())
     signature = signer.signature(SK, signer.string_to_sign(date, canonical))
     headers = {"X-Sdk-Date": date,
                "Authorization": "SDK-HMAC-SHA256 Access=%s, SignedHeaders=x-sdk-date, Signature=%s" % (AK, signature)}
@@ -286,6 +288,30 @@ def test_aksk_signed_headers_must_cover_host_and_date(sim):
                        IAM + "signed headers must include host and x-sdk-date")
     malformed = requests.get(url, headers={"Authorization": "SDK-HMAC-SHA256 garbage"}, timeout=10)
     assert_gateway_401(malformed, IAM + "malformed SDK-HMAC-SHA256 authorization header")
+
+
+def test_the_gateway_reads_the_authorization_the_signer_writes():
+    url = "https://res.cn-north-4.myhuaweicloud.com/v1/%s/infer-services?workspace_id=0" % DEMO
+    headers = {"Content-Type": "application/json", "X-Project-Id": DEMO, "X-Security-Token": TEMP_TOKEN}
+    authorization = signer.sign_request("GET", url, headers, TEMP_AK, TEMP_SK)["Authorization"]
+    access, signed, signature = signature_parser.parse_authorization(authorization)
+    assert (access, signed) == (TEMP_AK, ["content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"])
+    assert re.fullmatch(r"[0-9a-f]{64}", signature) and authorization.endswith("Signature=" + signature)
+
+
+@pytest.mark.parametrize("value", [None, "", "Basic abc", "SDK-HMAC-SHA256 Access=AK", "SDK-HMAC-SHA256 garbage",
+                                   "sdk-hmac-sha256 Access=A, SignedHeaders=host, Signature=s"])
+def test_the_gateway_refuses_what_is_not_an_sdk_hmac_sha256_authorization(value):
+    with pytest.raises(ValueError):
+        signature_parser.parse_authorization(value)
+
+
+def test_the_gateway_reads_the_date_the_signer_writes_and_nothing_else():
+    moment = datetime(2030, 12, 31, 23, 59, 58, tzinfo=timezone.utc)
+    assert signature_parser.parse_sdk_date(signer.sdk_date(moment)) == moment
+    for value in ("2030-12-31T23:59:58Z", "20301231T235958", "20301231T235958+0000", ""):
+        with pytest.raises(ValueError):
+            signature_parser.parse_sdk_date(value)
 
 
 def test_temporary_aksk_needs_its_security_token(sim):
