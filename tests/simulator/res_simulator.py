@@ -216,6 +216,29 @@ def _non_negative(value, name):
     return number
 
 
+def _shift_sample_times(data):
+    """Move the service times of a data file that says when it was recorded to the same distance before now.
+
+    So the sample reads like a live estate whenever the simulator starts: what was deploying for a few
+    minutes when the file was written has been deploying for a few minutes now. Returns the milliseconds
+    added; 0 for a file without ``recorded_at``, whose times are served as they are.
+    """
+    recorded_at = data.get("recorded_at")
+    if recorded_at is None:
+        return 0
+    if isinstance(recorded_at, bool) or not isinstance(recorded_at, int):
+        raise ValueError("recorded_at must be a time in epoch milliseconds, not %r" % (recorded_at,))
+    shift = _now_ms() - recorded_at
+    for project in data.get("projects", []):
+        for services in project.get("workspaces", {}).values():
+            for service in services:
+                for field in ("publish_time", "update_time"):
+                    value = service.get(field) if isinstance(service, dict) else None
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        service[field] = value + shift
+    return shift
+
+
 def _check_apply(endpoint, kind, params):
     """``apply=True`` on a write fault: the write takes effect, and the fault's answer is what the client gets."""
     if "apply" not in params:
@@ -267,6 +290,7 @@ class ResSimulator:
         if isinstance(data, (str, os.PathLike)):
             data = json.loads(Path(data).read_text(encoding="utf-8"))
         data = copy.deepcopy(data)
+        self.time_shift_ms = _shift_sample_times(data)
         self._domains, self._access_keys, self._projects, self._tokens = {}, {}, {}, {}
         for domain in data.get("domains", []):
             name = domain["name"]

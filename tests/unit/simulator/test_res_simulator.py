@@ -648,6 +648,7 @@ SEARCH_RERANK = "188dec4e-d292-483e-b124-2cc01d5eafb1"   # stopped, workspace ws
 UPDATED = {"is_success": True, "message": "Succeed to update service."}
 DELETED = {"is_success": True, "message": "Succeed to delete service."}
 NOT_EXIST = {"is_success": False, "error_code": "res.4721", "error_msg": "service is not exist."}
+SAMPLE = json.loads(simulator.SAMPLE_DATA.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -1002,6 +1003,48 @@ def test_write_fault_validation(sim):
     assert bad.status_code == 400 and "apply is for the write endpoints" in bad.json()["error"]
     sim.add_fault("delete", "raw", status=202, body={"is_success": True}, apply=False)
     assert sim.faults[0]["apply"] is False and sim.faults[0]["endpoint"] == "delete"
+
+
+# ---- sample times relative to now -------------------------------------------------------------------
+def _sample_service(project_id, service_id):
+    project = next(p for p in SAMPLE["projects"] if p["id"] == project_id)
+    return next(s for ws in project["workspaces"].values() for s in ws if s["service_id"] == service_id)
+
+
+def test_sample_times_keep_their_distance_to_now(sim):
+    loaded_at = simulator._now_ms()
+    assert SAMPLE["recorded_at"] - 1000 <= loaded_at - sim.time_shift_ms <= SAMPLE["recorded_at"] + 60000
+    served = {s["service_id"]: s for s in token_get(list_url(sim)).json()["services"]}
+    for service_id in (RANK_PROD, RECALL_V2, RECALL_V1):
+        raw = _sample_service(DEMO, service_id)
+        for field in ("publish_time", "update_time"):
+            assert served[service_id][field] == raw[field] + sim.time_shift_ms
+    # What reads like a real estate: deploying for minutes, updated hours or days ago.
+    deploying_minutes = (loaded_at - served[RECALL_V2]["update_time"]) // 60000
+    assert 150 <= deploying_minutes <= 151
+    coldstart = details(sim, "a9b859cf-cfab-416e-8d2d-4a13abf3eb05", EAST, "sim-token-cn-east-3-valid")
+    assert 7 <= (loaded_at - coldstart["update_time"]) // 60000 <= 8
+    assert (loaded_at - served[CANARY]["update_time"]) // 3600000 == 50
+    # Token lives are not sample times: the expired token stays expired since 2020.
+    assert token_get(list_url(sim), "sim-token-cn-north-4-expired").json()["error_msg"].endswith("2020-01-01T00:00:00.000000Z")
+
+
+def test_data_without_recorded_at_is_served_as_written_and_a_bad_one_is_refused():
+    data = {"domains": [{"name": "d", "users": []}],
+            "auth_tokens": [{"token": "t", "project_id": "a" * 32, "expires_at": "2099-01-01T00:00:00Z"}],
+            "projects": [{"id": "a" * 32, "name": "cn-north-4", "domain": "d", "workspaces": {"0": [
+                {"service_name": "old", "publish_time": 1547866687137, "update_time": "yesterday"}]}}]}
+    with ResSimulator(data=data) as fixed:
+        (service,) = token_get(list_url(fixed, "a" * 32), "t").json()["services"]
+        assert (service["publish_time"], service["update_time"], fixed.time_shift_ms) == (1547866687137, "yesterday", 0)
+    data["recorded_at"] = 1547866687137 + 60000
+    with ResSimulator(data=data) as relative:
+        (service,) = token_get(list_url(relative, "a" * 32), "t").json()["services"]
+        assert service["update_time"] == "yesterday"  # not a time: passed through unchanged
+        assert 60000 <= simulator._now_ms() - service["publish_time"] <= 120000
+    for recorded_at in ("2025-01-24", 1.5, True):
+        with pytest.raises(ValueError):
+            ResSimulator(data=dict(data, recorded_at=recorded_at))
 
 
 def test_cli_refuses_a_negative_start_time():
