@@ -25,7 +25,6 @@ from urllib.parse import parse_qsl, quote, urlsplit
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
-EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 # Headers the gateway expects to be covered by the signature whenever they are sent.
 SIGNED_HEADER_NAMES = ("content-type", "host", "x-project-id", "x-sdk-date", "x-security-token")
@@ -40,11 +39,6 @@ def sdk_date(now=None):
     """Return the X-Sdk-Date value for ``now`` (a timezone-aware datetime, default: the current time)."""
     now = now or datetime.now(timezone.utc)
     return now.astimezone(timezone.utc).strftime(DATE_FORMAT)
-
-
-def parse_sdk_date(value):
-    """Parse an X-Sdk-Date value; raises ValueError when it is not of the form YYYYMMDDTHHMMSSZ."""
-    return datetime.strptime(value, DATE_FORMAT).replace(tzinfo=timezone.utc)
 
 
 def canonical_uri(path):
@@ -113,23 +107,3 @@ def sign_request(method, url, headers, access_key, secret_key, body=b"", now=Non
     added["Authorization"] = "%s Access=%s, SignedHeaders=%s, Signature=%s" % (
         ALGORITHM, access_key, ";".join(signed), sig)
     return added
-
-
-def parse_authorization(value):
-    """Split an ``Authorization: SDK-HMAC-SHA256 ...`` value into (access_key, signed_header_names, signature).
-
-    Raises ValueError when the value is not of that form.
-    """
-    algorithm, _sep, rest = (value or "").partition(" ")
-    if algorithm != ALGORITHM:
-        raise ValueError("not an %s authorization" % ALGORITHM)
-    fields = {}
-    for item in rest.split(","):
-        key, sep, val = item.strip().partition("=")
-        if not sep:
-            raise ValueError("malformed authorization field %r" % item.strip())
-        fields[key] = val
-    try:
-        return fields["Access"], fields["SignedHeaders"].split(";"), fields["Signature"]
-    except KeyError as exc:
-        raise ValueError("authorization lacks %s" % exc)

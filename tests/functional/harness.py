@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ sys.path.insert(0, str(REPO / "tests" / "simulator"))
 from res_simulator import ResSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
 __all__ = ["AUTH_METHODS", "CREDENTIALS", "EAST_PROJECT_ID", "PROD_PROJECT_ID", "PROJECT_ID", "SAMPLE",
-           "Ansible", "ResSimulator", "Run", "task_play"]
+           "Ansible", "ResSimulator", "Run", "iso_ms", "task_play"]
 
 BIN = Path(sys.executable).parent
 SAMPLE = json.loads((REPO / "tests" / "simulator" / "sample_data.json").read_text())
@@ -43,6 +44,13 @@ CREDENTIALS = {
     "token": {"HW_AUTH_TOKEN": "sim-token-cn-north-4-valid", "HW_PROJECT_ID": PROJECT_ID},
 }
 AUTH_METHODS = sorted(CREDENTIALS)
+
+
+def iso_ms(millis):
+    """Epoch milliseconds as the collection shows them (``*_iso``): the simulator serves the sample's times
+    moved to the same distance before now (tests/simulator/README.md), so expected ones come from it."""
+    return datetime.fromtimestamp(millis // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (
+        millis % 1000)
 
 
 class Run:

@@ -10,7 +10,7 @@ __metaclass__ = type
 import json
 import xml.etree.ElementTree as ET
 
-from harness import EAST_PROJECT_ID, PROJECT_ID, REPO
+from harness import EAST_PROJECT_ID, PROJECT_ID, REPO, iso_ms
 
 PLAYBOOKS = REPO / "playbooks"
 ASSERT_TASK = "Assert that every named service exists and is running"
@@ -32,14 +32,15 @@ def test_assert_running_names_each_service_that_is_missing_or_not_running(ansibl
         "everything else runs.")
 
 
-def test_report_stopped_reports_each_stopped_service(ansible):
+def test_report_stopped_reports_each_stopped_service(ansible, simulator):
     run = ansible.playbook(PLAYBOOKS / "report_stopped.yml")
     assert run.rc == 0, run
+    recall_v1, filter_legacy = "6a5cf5d6-f9f8-4a0f-b008-21d7439cd9fe", "d4c9f02a-b5ee-439b-b919-a50159e2b3ae"
     assert [item["msg"] for item in run.task("Report each stopped service")["result"]["results"]] == [
-        "res-recall-v1 (6a5cf5d6-f9f8-4a0f-b008-21d7439cd9fe) has been stopped since 2024-08-01T00:00:00.000Z; "
-        "it served 982344 calls.",
-        "res-filter-legacy (d4c9f02a-b5ee-439b-b919-a50159e2b3ae) has been stopped since 2023-01-01T00:00:00.000Z; "
-        "it served 0 calls and is shared.",
+        "res-recall-v1 (%s) has been stopped since %s; it served 982344 calls."
+        % (recall_v1, iso_ms(simulator.service(PROJECT_ID, recall_v1)["update_time"])),
+        "res-filter-legacy (%s) has been stopped since %s; it served 0 calls and is shared."
+        % (filter_legacy, iso_ms(simulator.service(PROJECT_ID, filter_legacy)["update_time"])),
     ]
     assert run.task("Count the stopped services")["result"]["msg"] == \
         "2 stopped services: res-recall-v1, res-filter-legacy."

@@ -13,7 +13,7 @@ import pytest
 
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from harness import AUTH_METHODS, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
+from harness import AUTH_METHODS, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, iso_ms, task_play
 
 INJECTED = "{{ lookup('pipe', 'id') }}"
 VAULT_PASSWORD = "functional-vault-password"
@@ -60,8 +60,9 @@ def test_loop_pick_details_query_workspaces_and_on_missing_warn(ansible, simulat
                     "res-filter-legacy is stopped: ", "%s is stopped: %s" % (INJECTED, INJECTED)]
     assert "uid=" not in run.output  # the injected template was never rendered
     prod = fact(run, "Pick one by name", "prod")
+    rank_prod = "ce3dc431-427d-4e9d-a591-4157781604cf"
     assert (prod["service_id"], prod["invocation_times"], prod["update_time_iso"]) == (
-        "ce3dc431-427d-4e9d-a591-4157781604cf", 1284503, "2025-01-01T00:00:00.000Z")
+        rank_prod, 1284503, iso_ms(simulator.service(PROJECT_ID, rank_prod)["update_time"]))
     assert fact(run, "Inference URL in another project", "urls") == [
         "https://res-infer.cn-north-4.myhuaweicloud.com/v1/%s/infer/6e333fd6-ef98-423a-9ebe-7b0dafcc7ae0"
         % PROD_PROJECT_ID]

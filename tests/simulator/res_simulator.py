@@ -11,6 +11,7 @@ credentials the way the API gateway does (tokens, SDK-HMAC-SHA256 signatures
 rebuilt from the received request with the collection's own signer), so the
 collection can be tested end to end without a cloud account. Faults, latency
 and service state changes are driven from Python or over HTTP under /_sim/.
+Writes (start, stop, delete) change the state and are kept in a log tests read.
 Standard library only; it binds 127.0.0.1 and sends nothing anywhere.
 """
 
@@ -43,19 +44,24 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 
-def _load_signer():
-    """Load the collection's signer by path, so the simulator runs without the collection installed."""
-    path = Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_signer.py"
-    spec = importlib.util.spec_from_file_location("hwc_res_simulator_signer", path)
+def _load_by_path(name, path):
+    """Load a module by path, so the simulator runs without the collection installed or on sys.path."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-signer = _load_signer()
+signer = _load_by_path("hwc_res_simulator_signer",
+                       Path(__file__).resolve().parents[2] / "plugins" / "module_utils" / "_signer.py")
+signature_parser = _load_by_path("hwc_res_simulator_signature_parser",
+                                 Path(__file__).resolve().with_name("signature_parser.py"))
 
 SAMPLE_DATA = Path(__file__).resolve().with_name("sample_data.json")
 ENDPOINTS = ("token", "projects", "list", "details")
+WRITE_ENDPOINTS = ("update", "delete")  # PATCH and DELETE of a service: in the write log, not in the counters
+WANTED_STATUSES = ("running", "stopped")
+UP_STATUSES = ("running", "deploying", "concerning")  # a start request on these changes nothing
 FAULT_PARAMS = {  # kind -> accepted parameters; checked so a typo fails loudly instead of being ignored
     "http_error": {"status", "body_kind", "retry_after", "error_code", "error_msg"},
     "latency": {"seconds"},
@@ -203,6 +209,48 @@ def complete_service(service):
     return full
 
 
+def _non_negative(value, name):
+    number = float(value)
+    if not 0 <= number < float("inf"):  # NaN fails both comparisons
+        raise ValueError("%s must be 0 or more seconds, not %r" % (name, value))
+    return number
+
+
+def _shift_sample_times(data):
+    """Move the service times of a data file that says when it was recorded to the same distance before now.
+
+    So the sample reads like a live estate whenever the simulator starts: what was deploying for a few
+    minutes when the file was written has been deploying for a few minutes now. Returns the milliseconds
+    added; 0 for a file without ``recorded_at``, whose times are served as they are.
+    """
+    recorded_at = data.get("recorded_at")
+    if recorded_at is None:
+        return 0
+    if isinstance(recorded_at, bool) or not isinstance(recorded_at, int):
+        raise ValueError("recorded_at must be a time in epoch milliseconds, not %r" % (recorded_at,))
+    shift = _now_ms() - recorded_at
+    for project in data.get("projects", []):
+        for services in project.get("workspaces", {}).values():
+            for service in services:
+                for field in ("publish_time", "update_time"):
+                    value = service.get(field) if isinstance(service, dict) else None
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        service[field] = value + shift
+    return shift
+
+
+def _check_apply(endpoint, kind, params):
+    """``apply=True`` on a write fault: the write takes effect, and the fault's answer is what the client gets."""
+    if "apply" not in params:
+        return
+    if endpoint not in WRITE_ENDPOINTS:
+        raise ValueError("apply is for the write endpoints %s, not %r" % (", ".join(WRITE_ENDPOINTS), endpoint))
+    if kind == "latency":
+        raise ValueError("a latency fault lets the write through anyway: it takes no apply")
+    if not isinstance(params["apply"], bool):
+        raise ValueError("apply must be true or false, not %r" % (params["apply"],))
+
+
 class _Fault:
     def __init__(self, endpoint, kind, times, params):
         self.endpoint, self.kind, self.remaining, self.params = endpoint, kind, times, params
@@ -214,7 +262,8 @@ class _Fault:
 class ResSimulator:
     """The simulated cloud: its state, the controls tests use, and the server that exposes it."""
 
-    def __init__(self, data=None, latency=0.0, token_ttl=86400, host="127.0.0.1", port=0, verbose=False):
+    def __init__(self, data=None, latency=0.0, token_ttl=86400, host="127.0.0.1", port=0, verbose=False,
+                 start_seconds=2.0):
         self.host = check_loopback(host)
         self.latency = float(latency)
         self.token_ttl = int(token_ttl)
@@ -231,6 +280,10 @@ class ResSimulator:
         self._in_flight = self._max_in_flight = 0
         self._connections = 0
         self.faults_served = 0
+        # Seconds a started service reads deploying before running (0: at once); the value at the PATCH counts.
+        self.start_seconds = _non_negative(start_seconds, "start_seconds")
+        self._starting = {}  # (project_id, service_id) -> epoch ms at which the started service runs
+        self._writes = []
         self._load(SAMPLE_DATA if data is None else data)
 
     # ---- data -------------------------------------------------------------------------------
@@ -238,6 +291,7 @@ class ResSimulator:
         if isinstance(data, (str, os.PathLike)):
             data = json.loads(Path(data).read_text(encoding="utf-8"))
         data = copy.deepcopy(data)
+        self.time_shift_ms = _shift_sample_times(data)
         self._domains, self._access_keys, self._projects, self._tokens = {}, {}, {}, {}
         for domain in data.get("domains", []):
             name = domain["name"]
@@ -277,11 +331,16 @@ class ResSimulator:
         return found[0]
 
     def _find_service(self, project_id, service_id, workspace_id=None):
+        found = self._locate_service(project_id, service_id, workspace_id)
+        return found and found[1]
+
+    def _locate_service(self, project_id, service_id, workspace_id=None):
+        """(workspace_id, service) of a service, searched in every workspace unless one is named; or None."""
         for ws, services in self._project(project_id)["workspaces"].items():
             if workspace_id in (None, ws):
                 for service in services:
                     if service.get("service_id") == service_id:
-                        return service
+                        return ws, service
         return None
 
     # ---- server lifecycle ----------------------------------------------------------------------
@@ -357,11 +416,13 @@ class ResSimulator:
 
     def add_fault(self, endpoint, kind, times=1, **params):
         """Answer the next ``times`` requests to ``endpoint`` (None: all of them) with a fault of ``kind``."""
-        if endpoint not in ENDPOINTS + ("*",):
-            raise ValueError("endpoint must be one of %s or '*', not %r" % (", ".join(ENDPOINTS), endpoint))
+        if endpoint not in ENDPOINTS + WRITE_ENDPOINTS + ("*",):
+            raise ValueError("endpoint must be one of %s or '*', not %r"
+                             % (", ".join(ENDPOINTS + WRITE_ENDPOINTS), endpoint))
         if kind not in FAULT_PARAMS:
             raise ValueError("fault kind must be one of %s, not %r" % (", ".join(FAULT_PARAMS), kind))
-        unknown = set(params) - FAULT_PARAMS[kind]
+        _check_apply(endpoint, kind, params)
+        unknown = set(params) - FAULT_PARAMS[kind] - {"apply"}
         if unknown:
             raise ValueError("fault %r takes no parameter %s" % (kind, ", ".join(sorted(unknown))))
         if params.get("body_kind", "json") not in BODY_KINDS:
@@ -423,6 +484,7 @@ class ResSimulator:
             def change():
                 service = self._find_service(project_id, service_id)
                 if service is not None:
+                    self._starting.pop((project_id, service_id), None)
                     service["status"], service["update_time"] = status, _now_ms()
             self._schedule(project_id, after_list_requests, change)
 
@@ -433,6 +495,7 @@ class ResSimulator:
                 raise KeyError("no service %s in project %s" % (service_id, project_id))
 
             def remove():
+                self._starting.pop((project_id, service_id), None)
                 for services in self._projects[project_id]["workspaces"].values():
                     services[:] = [service for service in services if service.get("service_id") != service_id]
             self._schedule(project_id, after_list_requests, remove)
@@ -486,6 +549,76 @@ class ResSimulator:
                                                          "Generated recall service for load tests"))
                 added.append(self.add_service(project_id, service, workspace_id))
         return added
+
+    # ---- writes --------------------------------------------------------------------------------
+    @property
+    def writes(self):
+        """Every PATCH and DELETE of a service received, oldest first: refused and faulted ones too (copies)."""
+        with self._lock:
+            return copy.deepcopy(self._writes)
+
+    def clear_writes(self):
+        with self._lock:
+            self._writes = []
+
+    def service(self, project_id, service_id):
+        """The service as the simulator holds it now (a copy, times included), or None."""
+        with self._lock:
+            self._settle_starts()
+            found = self._locate_service(project_id, service_id)
+            return copy.deepcopy(found[1]) if found else None
+
+    def _log_write(self, entry):
+        with self._lock:
+            self._writes.append(entry)
+
+    def _settle_starts(self):
+        """A started service whose start_seconds are over runs; its update_time is the moment it started running."""
+        with self._lock:
+            now = _now_ms()
+            for key, ready_at in list(self._starting.items()):
+                if ready_at <= now:
+                    del self._starting[key]
+                    found = self._locate_service(*key)
+                    if found and found[1].get("status") == "deploying":
+                        found[1]["status"], found[1]["update_time"] = "running", ready_at
+
+    def _update_status(self, project_id, service_id, wanted, workspace_id):
+        """Start or stop a service as a PATCH asks; returns (its workspace_id, whether its state changed)."""
+        with self._lock:
+            self._settle_starts()
+            found = self._locate_service(project_id, service_id, workspace_id)
+            if found is None:
+                raise res_error(404, "res.4721", "service is not exist.")
+            workspace, service = found
+            current = service.get("status")
+            if current == wanted or (wanted == "running" and current in UP_STATUSES):
+                return workspace, False
+            now = _now_ms()
+            if wanted == "running" and self.start_seconds > 0:
+                service["status"] = "deploying"
+                self._starting[(project_id, service_id)] = now + int(self.start_seconds * 1000)
+            else:
+                service["status"] = wanted
+            service["update_time"] = now
+            return workspace, True
+
+    def _delete_service(self, project_id, service_id, workspace_id):
+        """Remove a service as a DELETE asks, whatever its status; returns its workspace_id."""
+        with self._lock:
+            found = self._locate_service(project_id, service_id, workspace_id)
+            if found is None:
+                raise res_error(404, "res.4721", "service is not exist.")
+            workspace, service = found
+            services = self._projects[project_id]["workspaces"][workspace]
+            services[:] = [other for other in services if other is not service]
+            self._starting.pop((project_id, service_id), None)
+            return workspace
+
+    def _issued_for_a_password(self, token):
+        with self._lock:
+            record = self._tokens.get(token)
+            return bool(record and record["user"])
 
     # ---- what the endpoints read ---------------------------------------------------------------
     def _issue_password_token(self, user_spec, scope):
@@ -648,7 +781,9 @@ class _Handler(BaseHTTPRequestHandler):
     ROUTES = (("POST", re.compile(r"^/v3/auth/tokens$"), "token"),
               ("GET", re.compile(r"^/v3/projects$"), "projects"),
               ("GET", re.compile(r"^/v1/([^/]+)/infer-services/?$"), "list"),
-              ("GET", re.compile(r"^/v1/([^/]+)/infer-services/([^/]+)/?$"), "details"))
+              ("GET", re.compile(r"^/v1/([^/]+)/infer-services/([^/]+)/?$"), "details"),
+              ("PATCH", re.compile(r"^/v1/([^/]+)/infer-services/([^/]+)/?$"), "update"),
+              ("DELETE", re.compile(r"^/v1/([^/]+)/infer-services/([^/]+)/?$"), "delete"))
 
     def setup(self):
         super().setup()
@@ -679,6 +814,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self):
         self.request_id = secrets.token_hex(16)
+        self._write = None  # the write-log entry, for PATCH and DELETE of a service
         try:
             reply = self._dispatch()
         except HttpReply as answer:
@@ -687,6 +823,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self.sim.verbose:
                 traceback.print_exc(file=sys.stderr)
             reply = res_error(500, "res.5000", "simulator internal error: %s: %s" % (type(exc).__name__, exc))
+        if self._write is not None:
+            # Logged before the answer leaves, so a client that has its answer finds the entry.
+            self._write["http_status"] = reply.status
+            self.sim._log_write(self._write)
         self._send(reply)
 
     def _read_body(self):
@@ -706,22 +846,30 @@ class _Handler(BaseHTTPRequestHandler):
         if self.url_path.startswith("/_sim/"):
             return self._admin()
         endpoint = args = None
+        known_path = False
         for method, pattern, name in self.ROUTES:
             match = pattern.match(self.url_path)
             if match and method == self.command:
                 endpoint, args = name, match.groups()
                 break
-            if match:
-                raise gateway_error(404, "The API does not exist.", "APIGW.0101")
+            known_path = known_path or bool(match)
+        if endpoint is None and known_path:
+            raise gateway_error(404, "The API does not exist.", "APIGW.0101")
         if endpoint is None:
             raise gateway_error(404, GATEWAY_ERRORS[404][1], "APIGW.0101")
+        if endpoint in WRITE_ENDPOINTS:
+            self._write = self._begin_write(*args)
         with self.sim._lock:
-            self.sim._counters[endpoint] += 1
+            if endpoint in self.sim._counters:
+                self.sim._counters[endpoint] += 1
         with self.sim._serving():
             if self.sim.latency > 0:
                 time.sleep(self.sim.latency)
+            self.sim._settle_starts()
             fault = self.sim._take_fault(endpoint)
             if fault is not None:
+                if fault.params.get("apply"):
+                    self._apply_unanswered(endpoint, args)
                 reply = self._fault_reply(fault)
                 if reply is not None:
                     return reply
@@ -765,6 +913,54 @@ class _Handler(BaseHTTPRequestHandler):
         self._authenticate(project_id)
         return HttpReply(200, self.sim._service_details(project_id, service_id, self._query("workspace_id", None)))
 
+    # ---- writes --------------------------------------------------------------------------------
+    def _do_update(self, project_id, service_id):
+        self._authenticate(project_id)
+        wanted = self._wanted_status()
+        workspace, changed = self.sim._update_status(project_id, service_id, wanted, self._query("workspace_id"))
+        self._write.update(workspace_id=workspace, applied=changed)
+        return HttpReply(200, {"is_success": True, "message": "Succeed to update service."})
+
+    def _do_delete(self, project_id, service_id):
+        self._authenticate(project_id)
+        workspace = self.sim._delete_service(project_id, service_id, self._query("workspace_id"))
+        self._write.update(workspace_id=workspace, applied=True)
+        return HttpReply(200, {"is_success": True, "message": "Succeed to delete service."})
+
+    def _wanted_status(self):
+        body = self._write["body"]
+        if isinstance(body, dict) and list(body) == ["status"] and body["status"] in WANTED_STATUSES:
+            return body["status"]
+        raise res_error(400, "RES.1001", 'Invalid parameter: the body must be {"status": "running"} or '
+                                         '{"status": "stopped"}.')
+
+    def _apply_unanswered(self, endpoint, args):
+        """Serve a write whose answer a fault replaces: a backend that did the work, and a reply that got lost."""
+        try:
+            getattr(self, "_do_" + endpoint)(*args)
+        except HttpReply:
+            pass
+
+    def _begin_write(self, project_id, service_id):
+        """The write-log entry of this request, completed when its answer is known. Never a header: no secret."""
+        try:
+            body = json.loads(self.body.decode("utf-8")) if self.body else None
+        except ValueError:
+            body = self.body.decode("utf-8", "replace")
+        return {"method": self.command, "path": self.url_path, "project_id": project_id, "service_id": service_id,
+                "workspace_id": self._query("workspace_id"), "body": body, "auth": self._auth_presented(),
+                "applied": False, "http_status": None, "request_id": self.request_id,
+                "received_at": _format_time(_now())}
+
+    def _auth_presented(self):
+        """The way the request tries to authenticate, as the tests name them; None when it carries no credential."""
+        if (self.headers.get("Authorization") or "").split(" ", 1)[0] == signer.ALGORITHM:
+            return "temporary" if self.headers.get("X-Security-Token") else "aksk"
+        token = self.headers.get("X-Auth-Token")
+        if not token:
+            return None
+        return "password" if self.sim._issued_for_a_password(token) else "token"
+
     # ---- authentication ------------------------------------------------------------------------
     def _authenticate(self, project_id):
         """Return the caller's domain name; project_id None means IAM (any project of the domain will do)."""
@@ -778,7 +974,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _verify_signature(self, authorization, project_id):
         try:
-            access, signed_headers, given = signer.parse_authorization(authorization)
+            access, signed_headers, given = signature_parser.parse_authorization(authorization)
         except ValueError:
             raise gateway_error(401, IAM_AUTH + "malformed SDK-HMAC-SHA256 authorization header")
         key = self.sim._access_key(access)
@@ -788,7 +984,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise gateway_error(401, IAM_AUTH + "signed headers must include host and x-sdk-date")
         date = self.headers.get(signer.DATE_HEADER) or ""
         try:
-            signed_at = signer.parse_sdk_date(date)
+            signed_at = signature_parser.parse_sdk_date(date)
         except ValueError:
             raise gateway_error(401, IAM_AUTH + "x-sdk-date is missing or not of the form YYYYMMDDTHHMMSSZ")
         if abs(_now() + timedelta(seconds=self.sim.clock_skew) - signed_at) > MAX_CLOCK_SKEW:
@@ -884,9 +1080,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return HttpReply(200, {"max_in_flight": sim.max_in_flight})
             if route == ("GET", "/_sim/faults"):
                 return HttpReply(200, {"faults": sim.faults, "faults_served": sim.faults_served})
+            if route == ("GET", "/_sim/writes"):
+                return HttpReply(200, {"writes": sim.writes})
             if route == ("POST", "/_sim/reset"):
                 sim.reset_counters()
                 sim.clear_faults()
+                sim.clear_writes()
+            elif route == ("DELETE", "/_sim/writes"):
+                sim.clear_writes()
+            elif route == ("POST", "/_sim/start-seconds"):
+                sim.start_seconds = _non_negative(body["seconds"], "seconds")
             elif route == ("POST", "/_sim/faults"):
                 sim.add_fault(body.pop("endpoint", None), body.pop("kind", None), body.pop("times", 1), **body)
             elif route == ("POST", "/_sim/expire-tokens"):
@@ -975,12 +1178,15 @@ def main(argv=None):
                         help="add N generated services to workspace 0 of a project (id or unique name); repeatable")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
     parser.add_argument("--token-ttl", type=int, default=86400, help="life of issued tokens in seconds")
+    parser.add_argument("--start-seconds", type=float, default=2.0,
+                        help="seconds a started service reads deploying before running (default 2, 0: at once)")
     parser.add_argument("--port-file", help="write the bound port to this file once listening")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = parser.parse_args(argv)
     try:
         check_loopback(args.host)
-        sim = ResSimulator(args.data, args.latency, args.token_ttl, args.host, args.port, args.verbose)
+        sim = ResSimulator(args.data, args.latency, args.token_ttl, args.host, args.port, args.verbose,
+                           start_seconds=args.start_seconds)
         for spec in args.generate:
             project, _sep, count = spec.rpartition(":")
             if not _sep or not count.isdigit():

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 import json
 import re
@@ -34,6 +35,7 @@ def _load(name, path):
 
 
 signer = _load("hwc_res_test_signer", ROOT / "plugins" / "module_utils" / "_signer.py")
+signature_parser = _load("hwc_res_test_signature_parser", ROOT / "tests" / "simulator" / "signature_parser.py")
 SIMULATOR_SCRIPT = ROOT / "tests" / "simulator" / "res_simulator.py"
 simulator = _load("hwc_res_test_simulator", SIMULATOR_SCRIPT)
 ResSimulator = simulator.ResSimulator
@@ -278,7 +280,7 @@ def test_aksk_signed_headers_must_cover_host_and_date(sim):
     date = signer.sdk_date()
     host, path, query = signer.split_url(url)
     canonical = signer.canonical_request("GET", path, query, {"x-sdk-date": date}, ["x-sdk-date"],
-                                         signer.EMPTY_BODY_SHA256)
+                                         hashlib.sha256(b"").hexdigest())
     signature = signer.signature(SK, signer.string_to_sign(date, canonical))
     headers = {"X-Sdk-Date": date,
                "Authorization": "SDK-HMAC-SHA256 Access=%s, SignedHeaders=x-sdk-date, Signature=%s" % (AK, signature)}
@@ -286,6 +288,30 @@ def test_aksk_signed_headers_must_cover_host_and_date(sim):
                        IAM + "signed headers must include host and x-sdk-date")
     malformed = requests.get(url, headers={"Authorization": "SDK-HMAC-SHA256 garbage"}, timeout=10)
     assert_gateway_401(malformed, IAM + "malformed SDK-HMAC-SHA256 authorization header")
+
+
+def test_the_gateway_reads_the_authorization_the_signer_writes():
+    url = "https://res.cn-north-4.myhuaweicloud.com/v1/%s/infer-services?workspace_id=0" % DEMO
+    headers = {"Content-Type": "application/json", "X-Project-Id": DEMO, "X-Security-Token": TEMP_TOKEN}
+    authorization = signer.sign_request("GET", url, headers, TEMP_AK, TEMP_SK)["Authorization"]
+    access, signed, signature = signature_parser.parse_authorization(authorization)
+    assert (access, signed) == (TEMP_AK, ["content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"])
+    assert re.fullmatch(r"[0-9a-f]{64}", signature) and authorization.endswith("Signature=" + signature)
+
+
+@pytest.mark.parametrize("value", [None, "", "Basic abc", "SDK-HMAC-SHA256 Access=AK", "SDK-HMAC-SHA256 garbage",
+                                   "sdk-hmac-sha256 Access=A, SignedHeaders=host, Signature=s"])
+def test_the_gateway_refuses_what_is_not_an_sdk_hmac_sha256_authorization(value):
+    with pytest.raises(ValueError):
+        signature_parser.parse_authorization(value)
+
+
+def test_the_gateway_reads_the_date_the_signer_writes_and_nothing_else():
+    moment = datetime(2030, 12, 31, 23, 59, 58, tzinfo=timezone.utc)
+    assert signature_parser.parse_sdk_date(signer.sdk_date(moment)) == moment
+    for value in ("2030-12-31T23:59:58Z", "20301231T235958", "20301231T235958+0000", ""):
+        with pytest.raises(ValueError):
+            signature_parser.parse_sdk_date(value)
 
 
 def test_temporary_aksk_needs_its_security_token(sim):
@@ -613,3 +639,415 @@ def test_cli_refuses_non_loopback_host():
     result = subprocess.run([sys.executable, str(SIMULATOR_SCRIPT), "--host", "0.0.0.0"], capture_output=True,
                             text=True, timeout=30, check=False)
     assert result.returncode == 2 and "not an IPv4 loopback address" in result.stderr and result.stdout == ""
+
+
+# ---- writes: start, stop, delete ------------------------------------------------------------------
+RECALL_V1 = "6a5cf5d6-f9f8-4a0f-b008-21d7439cd9fe"      # stopped
+CTR_EXPERIMENT = "e0678c0d-c4b6-4cd9-9e97-7f9e1bbb8646"  # concerning
+SEARCH_RERANK = "188dec4e-d292-483e-b124-2cc01d5eafb1"   # stopped, workspace ws-2
+UPDATED = {"is_success": True, "message": "Succeed to update service."}
+DELETED = {"is_success": True, "message": "Succeed to delete service."}
+NOT_EXIST = {"is_success": False, "error_code": "res.4721", "error_msg": "service is not exist."}
+SAMPLE = json.loads(simulator.SAMPLE_DATA.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The simulator's clock in epoch ms, moved by the test: timing checked without waiting."""
+    now = [simulator._now_ms()]
+    monkeypatch.setattr(simulator, "_now_ms", lambda: now[0])
+    return now
+
+
+def token_write(method, url, body=None, token=VALID_TOKEN):
+    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    return requests.request(method, url, headers={"X-Auth-Token": token, "Content-Type": "application/json"},
+                            data=data, timeout=10)
+
+
+def signed_write(method, url, body=None, ak=AK, sk=SK, security_token=None, send=None):
+    """A signed PATCH or DELETE; ``send`` is a body to send instead of the signed one (tampering)."""
+    data = b"" if body is None else json.dumps(body).encode("utf-8")
+    headers = {"Content-Type": "application/json", "X-Project-Id": DEMO}
+    if security_token:
+        headers["X-Security-Token"] = security_token
+    headers.update(signer.sign_request(method, url, headers, ak, sk, body=data))
+    return requests.request(method, url, headers=headers, data=data if send is None else send, timeout=10)
+
+
+def details(sim, service_id, project=DEMO, token=VALID_TOKEN):
+    return token_get(details_url(sim, service_id, project), token).json().get("service")
+
+
+def test_stop_then_start_with_no_start_time(sim):
+    sim.start_seconds = 0
+    before = simulator._now_ms()
+    answer = token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"})
+    assert answer.status_code == 200 and answer.json() == UPDATED
+    stopped = details(sim, RANK_PROD)
+    assert stopped["status"] == "stopped" and before <= stopped["update_time"] <= simulator._now_ms()
+    assert _status(sim, RANK_PROD) == "stopped"
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "running"}).json() == UPDATED
+    assert details(sim, RANK_PROD)["status"] == "running"
+
+
+def test_a_started_service_deploys_for_start_seconds_then_runs(sim, clock):
+    sim.start_seconds = 2
+    started_at = clock[0]
+    assert token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"}).json() == UPDATED
+    assert (details(sim, RECALL_V1)["status"], details(sim, RECALL_V1)["update_time"]) == ("deploying", started_at)
+    clock[0] += 1999
+    assert _status(sim, RECALL_V1) == "deploying" and sim.service(DEMO, RECALL_V1)["status"] == "deploying"
+    clock[0] += 1
+    assert _status(sim, RECALL_V1) == "running"
+    assert details(sim, RECALL_V1)["update_time"] == started_at + 2000
+    # The setting at the time of the PATCH counts; the admin API changes it for the next start.
+    assert requests.post(sim.url + "/_sim/start-seconds", json={"seconds": 0.5}, timeout=10).json() == {"ok": True}
+    assert sim.start_seconds == 0.5
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "stopped"})
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"})
+    clock[0] += 499
+    assert sim.service(DEMO, RECALL_V1)["status"] == "deploying"
+    clock[0] += 1
+    assert sim.service(DEMO, RECALL_V1)["status"] == "running"
+    for bad in ({"seconds": -1}, {"seconds": "soon"}, {"seconds": "inf"}, {"seconds": None}, {}):
+        assert requests.post(sim.url + "/_sim/start-seconds", json=bad, timeout=10).status_code == 400
+    assert sim.start_seconds == 0.5
+
+
+def test_a_short_start_time_runs_the_service_by_itself(sim):
+    sim.start_seconds = 0.2
+    sent = simulator._now_ms()
+    assert token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"}).json() == UPDATED
+    answered = simulator._now_ms()
+    deadline = time.monotonic() + 10
+    while _status(sim, RECALL_V1) != "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ran_at = details(sim, RECALL_V1)["update_time"]
+    assert sent + 200 <= ran_at <= answered + 200
+
+
+def test_stopping_is_immediate_and_cancels_a_start(sim, clock):
+    sim.start_seconds = 60
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"})
+    clock[0] += 1000
+    assert token_write("PATCH", details_url(sim, RECALL_V1), {"status": "stopped"}).json() == UPDATED
+    assert details(sim, RECALL_V1)["status"] == "stopped" and details(sim, RECALL_V1)["update_time"] == clock[0]
+    clock[0] += 120000
+    assert _status(sim, RECALL_V1) == "stopped"
+
+
+def test_a_status_the_test_sets_wins_over_a_pending_start(sim, clock):
+    sim.start_seconds = 2
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"})
+    sim.set_status(DEMO, RECALL_V1, "deploying")  # a deployment that hangs
+    clock[0] += 60000
+    assert _status(sim, RECALL_V1) == "deploying"
+    # A start pending when the service is deleted does not reach a new service of the same id.
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "stopped"})
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"})
+    token_write("DELETE", details_url(sim, RECALL_V1))
+    sim.add_service(DEMO, {"service_name": "res-recall-v1", "service_id": RECALL_V1, "status": "deploying"})
+    clock[0] += 60000
+    assert _status(sim, RECALL_V1) == "deploying"
+
+
+@pytest.mark.parametrize("service_id, wanted", [(RANK_PROD, "running"), (RECALL_V2, "running"),
+                                                (CTR_EXPERIMENT, "running"), (RECALL_V1, "stopped")])
+def test_asking_for_the_status_a_service_already_has_is_a_successful_no_op(sim, service_id, wanted):
+    before = sim.service(DEMO, service_id)
+    answer = token_write("PATCH", details_url(sim, service_id), {"status": wanted})
+    assert answer.status_code == 200 and answer.json() == UPDATED
+    assert sim.service(DEMO, service_id) == before
+    (entry,) = sim.writes
+    assert (entry["applied"], entry["http_status"]) == (False, 200)
+
+
+def test_a_start_repeated_while_deploying_keeps_the_first_start_time(sim, clock):
+    sim.start_seconds = 2
+    token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"})
+    clock[0] += 1500
+    assert token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"}).json() == UPDATED
+    clock[0] += 500
+    assert sim.service(DEMO, RECALL_V1)["status"] == "running"
+    assert [entry["applied"] for entry in sim.writes] == [True, False]
+
+
+@pytest.mark.parametrize("body", [{"status": "paused"}, {"status": "Running"}, {}, {"status": "running", "x": 1},
+                                  {"state": "running"}, ["running"], "running", b"not json", None])
+def test_a_patch_body_other_than_running_or_stopped_is_an_invalid_parameter(sim, body):
+    answer = token_write("PATCH", details_url(sim, RECALL_V1), body)
+    assert answer.status_code == 400
+    assert answer.json()["is_success"] is False and answer.json()["error_code"] == "RES.1001"
+    assert sim.service(DEMO, RECALL_V1)["status"] == "stopped"
+    (entry,) = sim.writes
+    assert (entry["applied"], entry["http_status"]) == (False, 400)
+    # The body is judged before the service is looked up.
+    assert token_write("PATCH", details_url(sim, "00000000-0000-4000-8000-000000000000"), body).status_code == 400
+
+
+def test_unknown_services_and_workspaces(sim):
+    missing = details_url(sim, "00000000-0000-4000-8000-000000000000")
+    for method, body in (("PATCH", {"status": "stopped"}), ("DELETE", None)):
+        answer = token_write(method, missing, body)
+        assert answer.status_code == 404 and answer.json() == NOT_EXIST
+    # Like details: every workspace of the project, unless the request names one.
+    assert token_write("PATCH", details_url(sim, SEARCH_RERANK, query="?workspace_id=0"),
+                       {"status": "running"}).json() == NOT_EXIST
+    assert token_write("PATCH", details_url(sim, SEARCH_RERANK), {"status": "running"}).json() == UPDATED
+    assert token_write("DELETE", details_url(sim, NEWS_FEED, query="?workspace_id=ws-2")).json() == DELETED
+    assert [(e["workspace_id"], e["applied"], e["http_status"]) for e in sim.writes] == [
+        (None, False, 404), (None, False, 404), ("0", False, 404), ("ws-2", True, 200), ("ws-2", True, 200)]
+
+
+def test_a_write_touches_the_project_in_its_url_only(sim):
+    sim.start_seconds = 0
+    twin = sim.add_service(PROD, {"service_name": "res-rank-prod", "service_id": RANK_PROD})
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}).json() == UPDATED
+    assert token_write("DELETE", details_url(sim, RANK_PROD)).json() == DELETED
+    assert sim.service(PROD, RANK_PROD) == twin and sim.service(DEMO, RANK_PROD) is None
+
+
+def test_start_from_a_status_the_api_does_not_document(sim, clock):
+    sim.start_seconds = 1
+    failed = sim.add_service(DEMO, {"service_name": "res-failed", "status": "failed"})
+    assert token_write("PATCH", details_url(sim, failed["service_id"]), {"status": "running"}).json() == UPDATED
+    assert sim.service(DEMO, failed["service_id"])["status"] == "deploying"
+    clock[0] += 1000
+    assert sim.service(DEMO, failed["service_id"])["status"] == "running"
+
+
+def test_delete_removes_the_service_whatever_its_status(sim):
+    for service_id in (RANK_PROD, RECALL_V2):
+        answer = token_write("DELETE", details_url(sim, service_id))
+        assert answer.status_code == 200 and answer.json() == DELETED
+        assert token_get(details_url(sim, service_id)).json() == NOT_EXIST and sim.service(DEMO, service_id) is None
+        assert _status(sim, service_id) is None
+    again = token_write("DELETE", details_url(sim, RANK_PROD))
+    assert again.status_code == 404 and again.json() == NOT_EXIST
+    assert [s["service_name"] for s in token_get(list_url(sim)).json()["services"]] == [
+        "res-rank-canary", "res-recall-v1", "res-filter-legacy", "res-ctr-experiment"]
+
+
+def test_writes_need_the_same_credentials_as_reads(sim):
+    url = details_url(sim, RANK_PROD)
+    assert_gateway_401(requests.patch(url, json={"status": "stopped"}, timeout=10), IAM + "x-auth-token not found")
+    assert_gateway_401(token_write("PATCH", url, {"status": "stopped"}, "sim-token-cn-north-4-expired"),
+                       IAM + "token expires, expires_at:2020-01-01T00:00:00.000000Z")
+    foreign = token_write("DELETE", url, token="sim-token-cn-east-3-valid")
+    assert foreign.status_code == 401 and foreign.json()["error_code"] == "res.2301"
+    assert_gateway_401(signed_write("DELETE", url, sk="wrong-secret"), IAM + "verify aksk signature fail")
+    assert_gateway_401(signed_write("PATCH", url, {"status": "stopped"}, OTHER_AK, OTHER_SK),
+                       IAM + "project %s does not belong to the domain of ak %s" % (DEMO, OTHER_AK))
+    assert sim.service(DEMO, RANK_PROD)["status"] == "running"
+    assert [(e["auth"], e["applied"], e["http_status"]) for e in sim.writes] == [
+        (None, False, 401), ("token", False, 401), ("token", False, 401), ("aksk", False, 401), ("aksk", False, 401)]
+
+
+def test_writes_with_every_auth_method_are_logged_by_method(sim):
+    sim.start_seconds = 0
+    url = details_url(sim, RECALL_V1)
+    assert token_write("PATCH", url, {"status": "running"}, issue_token(sim)).json() == UPDATED
+    assert signed_write("PATCH", url, {"status": "stopped"}).json() == UPDATED
+    assert signed_write("PATCH", url, {"status": "running"}, TEMP_AK, TEMP_SK, TEMP_TOKEN).json() == UPDATED
+    assert token_write("PATCH", url, {"status": "stopped"}).json() == UPDATED
+    assert signed_write("DELETE", url).json() == DELETED
+    assert [(e["method"], e["auth"], e["body"], e["applied"]) for e in sim.writes] == [
+        ("PATCH", "password", {"status": "running"}, True), ("PATCH", "aksk", {"status": "stopped"}, True),
+        ("PATCH", "temporary", {"status": "running"}, True), ("PATCH", "token", {"status": "stopped"}, True),
+        ("DELETE", "aksk", None, True)]
+
+
+def test_a_signed_body_changed_after_signing_is_refused(sim):
+    url = details_url(sim, RANK_PROD)
+    tampered = signed_write("PATCH", url, {"status": "running"}, send=json.dumps({"status": "stopped"}).encode())
+    assert_gateway_401(tampered, IAM + "verify aksk signature fail")
+    assert sim.service(DEMO, RANK_PROD)["status"] == "running"
+    # A body sent with a DELETE signed without one is a change too.
+    assert_gateway_401(signed_write("DELETE", url, send=b"{}"), IAM + "verify aksk signature fail")
+    assert sim.service(DEMO, RANK_PROD) is not None
+    assert [(e["body"], e["applied"], e["http_status"]) for e in sim.writes] == [
+        ({"status": "stopped"}, False, 401), ({}, False, 401)]
+
+
+def test_the_write_log_entry_and_no_secret_in_it(sim):
+    answer = signed_write("PATCH", details_url(sim, NEWS_FEED), {"status": "stopped"}, TEMP_AK, TEMP_SK, TEMP_TOKEN)
+    (entry,) = sim.writes
+    received = datetime.strptime(entry.pop("received_at"), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    assert abs(datetime.now(timezone.utc) - received) < timedelta(minutes=1)
+    assert entry == {"method": "PATCH", "path": "/v1/%s/infer-services/%s" % (DEMO, NEWS_FEED), "project_id": DEMO,
+                     "service_id": NEWS_FEED, "workspace_id": "ws-2", "body": {"status": "stopped"},
+                     "auth": "temporary", "applied": True, "http_status": 200,
+                     "request_id": answer.headers["X-Request-Id"]}
+    assert token_write("DELETE", details_url(sim, RANK_PROD), token=issue_token(sim)).status_code == 200
+    assert token_write("DELETE", details_url(sim, RANK_PROD), token=VALID_TOKEN).status_code == 404
+    logged = json.dumps(sim.writes) + requests.get(sim.url + "/_sim/writes", timeout=10).text
+    for secret in (TEMP_SK, TEMP_TOKEN, VALID_TOKEN, "MIISsim", "SDK-HMAC-SHA256", "Signature="):
+        assert secret not in logged
+
+
+def test_writes_are_not_counted_as_reads_and_log_copies_are_detached(sim):
+    token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"})
+    assert sim.counters == {"token": 0, "projects": 0, "list": 0, "details": 0}
+    copied = sim.writes
+    copied[0]["body"]["status"] = "running"
+    copied.append({})
+    assert len(sim.writes) == 1 and sim.writes[0]["body"] == {"status": "stopped"}
+    sim.clear_writes()
+    assert sim.writes == []
+
+
+def test_write_log_over_the_admin_api(sim):
+    token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"})
+    token_write("DELETE", details_url(sim, RECALL_V2))
+    listed = requests.get(sim.url + "/_sim/writes", timeout=10)
+    assert listed.status_code == 200 and listed.json() == {"writes": sim.writes}
+    assert [(e["method"], e["service_id"]) for e in listed.json()["writes"]] == [
+        ("PATCH", RANK_PROD), ("DELETE", RECALL_V2)]
+    assert requests.delete(sim.url + "/_sim/writes", timeout=10).json() == {"ok": True}
+    assert sim.writes == []
+    token_write("DELETE", details_url(sim, CANARY))
+    assert requests.post(sim.url + "/_sim/reset", timeout=10).json() == {"ok": True}
+    assert requests.get(sim.url + "/_sim/writes", timeout=10).json() == {"writes": []}
+
+
+def test_unknown_methods_on_a_service_are_not_writes(sim):
+    for method in ("PUT", "POST"):
+        answer = requests.request(method, details_url(sim, RANK_PROD), headers={"X-Auth-Token": VALID_TOKEN},
+                                  json={"status": "stopped"}, timeout=10)
+        assert answer.status_code == 404 and answer.json()["error_code"] == "APIGW.0101"
+    assert sim.writes == [] and sim.service(DEMO, RANK_PROD)["status"] == "running"
+
+
+# ---- faults on writes -------------------------------------------------------------------------------
+def test_write_refusals_with_the_given_code_and_status(sim):
+    sim.add_fault("update", "http_error", status=403, error_code="RES.5502", error_msg="Operation not registered.")
+    sim.add_fault("delete", "http_error", status=401, error_code="res.2301",
+                  error_msg="Failed to resolve the token from the request.")
+    refused = token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"})
+    assert refused.status_code == 403 and refused.json() == {"is_success": False, "error_code": "RES.5502",
+                                                             "error_msg": "Operation not registered."}
+    unresolved = token_write("DELETE", details_url(sim, RANK_PROD))
+    assert unresolved.status_code == 401 and unresolved.json()["error_code"] == "res.2301"
+    assert sim.service(DEMO, RANK_PROD)["status"] == "running"
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}).json() == UPDATED
+    assert [(e["method"], e["applied"], e["http_status"]) for e in sim.writes] == [
+        ("PATCH", False, 403), ("DELETE", False, 401), ("PATCH", True, 200)]
+    assert sim.faults_served == 2
+
+
+def test_write_5xx_n_times_then_success(sim):
+    sim.add_fault("delete", "http_error", times=2, status=503)
+    sim.add_fault("update", "http_error", status=500, body_kind="gateway")
+    statuses = [token_write("DELETE", details_url(sim, CANARY)).status_code for _attempt in range(3)]
+    assert statuses == [503, 503, 200] and sim.service(DEMO, CANARY) is None
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}).json()["error_code"] == \
+        "APIGW.0202"
+    assert [(e["applied"], e["http_status"]) for e in sim.writes] == [
+        (False, 503), (False, 503), (True, 200), (False, 500)]
+
+
+def test_a_write_applied_whose_answer_is_lost(sim):
+    sim.start_seconds = 0
+    sim.add_fault("delete", "http_error", status=504, body_kind="gateway", apply=True)
+    sim.add_fault("update", "http_error", status=502, body_kind="html", apply=True)
+    lost = token_write("DELETE", details_url(sim, CANARY))
+    assert lost.status_code == 504 and sim.service(DEMO, CANARY) is None
+    assert token_write("DELETE", details_url(sim, CANARY)).json() == NOT_EXIST  # the retry finds it gone
+    assert token_write("PATCH", details_url(sim, RECALL_V1), {"status": "running"}).status_code == 502
+    assert sim.service(DEMO, RECALL_V1)["status"] == "running"
+    # A write the backend would refuse stays refused: the fault only replaces the answer.
+    sim.add_fault("update", "http_error", status=504, apply=True)
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}, "no-such-token").status_code == 504
+    assert [(e["applied"], e["http_status"]) for e in sim.writes] == [
+        (True, 504), (False, 404), (True, 502), (False, 504)]
+
+
+def test_slow_writes(sim):
+    sim.add_fault("update", "latency", seconds=0.3)
+    started = time.monotonic()
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}).json() == UPDATED
+    assert time.monotonic() - started >= 0.3
+    assert sim.writes[0]["applied"] is True
+
+
+def test_echo_fault_on_a_write_quotes_its_secrets(sim):
+    sim.add_fault("update", "echo", status=400)
+    sim.add_fault("delete", "echo", status=403, error_msg="Denied.")
+    echoed = signed_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}, TEMP_AK, TEMP_SK,
+                          TEMP_TOKEN).json()["error_msg"]
+    assert TEMP_TOKEN in echoed and "Signature=" in echoed and '{"status": "stopped"}' in echoed
+    denied = token_write("DELETE", details_url(sim, RANK_PROD))
+    assert denied.status_code == 403 and denied.json()["error_msg"].startswith("Denied. request headers: ")
+    assert VALID_TOKEN in denied.json()["error_msg"]
+    assert sim.service(DEMO, RANK_PROD)["status"] == "running"
+    logged = json.dumps(sim.writes)
+    assert TEMP_TOKEN not in logged and VALID_TOKEN not in logged
+
+
+def test_read_faults_leave_writes_alone_and_wildcards_reach_them(sim):
+    sim.add_fault("details", "http_error", times=None, status=500)
+    assert token_write("PATCH", details_url(sim, RANK_PROD), {"status": "stopped"}).json() == UPDATED
+    sim.clear_faults()
+    sim.add_fault("*", "http_error", status=503)
+    assert token_write("DELETE", details_url(sim, RANK_PROD)).status_code == 503
+
+
+def test_write_fault_validation(sim):
+    for args, kwargs in ((("update", "latency"), {"apply": True}), (("details", "http_error"), {"apply": True}),
+                         (("delete", "http_error"), {"apply": "yes"}), (("write", "http_error"), {})):
+        with pytest.raises(ValueError):
+            sim.add_fault(*args, **kwargs)
+    assert sim.faults == []
+    bad = requests.post(sim.url + "/_sim/faults", json={"endpoint": "list", "kind": "raw", "apply": True}, timeout=10)
+    assert bad.status_code == 400 and "apply is for the write endpoints" in bad.json()["error"]
+    sim.add_fault("delete", "raw", status=202, body={"is_success": True}, apply=False)
+    assert sim.faults[0]["apply"] is False and sim.faults[0]["endpoint"] == "delete"
+
+
+# ---- sample times relative to now -------------------------------------------------------------------
+def _sample_service(project_id, service_id):
+    project = next(p for p in SAMPLE["projects"] if p["id"] == project_id)
+    return next(s for ws in project["workspaces"].values() for s in ws if s["service_id"] == service_id)
+
+
+def test_sample_times_keep_their_distance_to_now(sim):
+    loaded_at = simulator._now_ms()
+    assert SAMPLE["recorded_at"] - 1000 <= loaded_at - sim.time_shift_ms <= SAMPLE["recorded_at"] + 60000
+    served = {s["service_id"]: s for s in token_get(list_url(sim)).json()["services"]}
+    for service_id in (RANK_PROD, RECALL_V2, RECALL_V1):
+        raw = _sample_service(DEMO, service_id)
+        for field in ("publish_time", "update_time"):
+            assert served[service_id][field] == raw[field] + sim.time_shift_ms
+    # What reads like a real estate: deploying for minutes, updated hours or days ago.
+    deploying_minutes = (loaded_at - served[RECALL_V2]["update_time"]) // 60000
+    assert 150 <= deploying_minutes <= 151
+    coldstart = details(sim, "a9b859cf-cfab-416e-8d2d-4a13abf3eb05", EAST, "sim-token-cn-east-3-valid")
+    assert 7 <= (loaded_at - coldstart["update_time"]) // 60000 <= 8
+    assert (loaded_at - served[CANARY]["update_time"]) // 3600000 == 50
+    # Token lives are not sample times: the expired token stays expired since 2020.
+    assert token_get(list_url(sim), "sim-token-cn-north-4-expired").json()["error_msg"].endswith("2020-01-01T00:00:00.000000Z")
+
+
+def test_data_without_recorded_at_is_served_as_written_and_a_bad_one_is_refused():
+    data = {"domains": [{"name": "d", "users": []}],
+            "auth_tokens": [{"token": "t", "project_id": "a" * 32, "expires_at": "2099-01-01T00:00:00Z"}],
+            "projects": [{"id": "a" * 32, "name": "cn-north-4", "domain": "d", "workspaces": {"0": [
+                {"service_name": "old", "publish_time": 1547866687137, "update_time": "yesterday"}]}}]}
+    with ResSimulator(data=data) as fixed:
+        (service,) = token_get(list_url(fixed, "a" * 32), "t").json()["services"]
+        assert (service["publish_time"], service["update_time"], fixed.time_shift_ms) == (1547866687137, "yesterday", 0)
+    data["recorded_at"] = 1547866687137 + 60000
+    with ResSimulator(data=data) as relative:
+        (service,) = token_get(list_url(relative, "a" * 32), "t").json()["services"]
+        assert service["update_time"] == "yesterday"  # not a time: passed through unchanged
+        assert 60000 <= simulator._now_ms() - service["publish_time"] <= 120000
+    for recorded_at in ("2025-01-24", 1.5, True):
+        with pytest.raises(ValueError):
+            ResSimulator(data=dict(data, recorded_at=recorded_at))
+
+
+def test_cli_refuses_a_negative_start_time():
+    result = subprocess.run([sys.executable, str(SIMULATOR_SCRIPT), "--start-seconds", "-1"], capture_output=True,
+                            text=True, timeout=30, check=False)
+    assert result.returncode == 2 and "start_seconds must be 0 or more seconds" in result.stderr

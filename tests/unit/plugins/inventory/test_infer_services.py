@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
 import yaml
@@ -73,7 +74,9 @@ def test_default_project_becomes_hosts_with_normalized_vars_and_groups(parse, si
     assert rank["service_id"] == "ce3dc431-427d-4e9d-a591-4157781604cf"
     assert (rank["invocation_times"], rank["failed_times"]) == (1284503, 37)
     assert rank["failure_rate"] == pytest.approx(37 / 1284503.0)
-    assert rank["update_time_iso"] == "2025-01-01T00:00:00.000Z"
+    updated = simulator.service(PROJECT_ID, rank["service_id"])["update_time"]  # the sample's, moved to now
+    assert rank["update_time_iso"] == datetime.fromtimestamp(updated // 1000, timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (updated % 1000)
     assert (rank["project_id"], rank["workspace_id"], rank["region"]) == (PROJECT_ID, "0", "cn-north-4")
     assert rank["ansible_connection"] == "local"
     assert host_vars(inventory, "res-filter-legacy")["description"] is None
