@@ -48,7 +48,7 @@ options:
   wait:
     description:
       - Poll the service list until the service has the status of O(state) (V(running) or V(stopped)), or is no
-        longer listed (O(state=absent)).
+        longer listed (O(state=absent)). A service that is V(concerning) counts as running.
       - A started service reads V(deploying) for a while before it runs.
       - Fails after O(wait_timeout) seconds, naming the status the service had at the last poll, and returns it
         as RV(service); what was written stays written.
@@ -232,7 +232,7 @@ def apply_state(module, orchestrator):
     result = {"changed": change is not None, "service": service}
     if module._diff:
         result["diff"] = {"before": _diff_view(service), "after": _diff_view(service, change)}
-    if module.check_mode:
+    if module.check_mode or service is None:
         return result
     if change is not None:
         try:

@@ -9,52 +9,21 @@ __metaclass__ = type
 
 import json
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from unittest.mock import patch
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible_collections.hwc.res.plugins.module_utils import _config
-from ansible_collections.hwc.res.tests.unit.plugins.token_caches import forget_tokens
 from ansible_collections.hwc.res.plugins.modules import infer_service_info
+from ansible_collections.hwc.res.tests.unit.plugins.module_runner import run_module as run
 
 SAMPLE_FILE = Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json"
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextmanager
-    def patch_module_args(args):
-        with patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
-            yield
-
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
 PASSWORD_AUTH = {"user": "demo-user", "password": "Demo-Passw0rd!", "domain": "demo-domain"}
 
 
-class ModuleExit(Exception):
-    def __init__(self, result, failed):
-        super(ModuleExit, self).__init__(result)
-        self.result = result
-        self.failed = failed
-
-
 def run_module(args):
-    def exit_json(module, **result):
-        raise ModuleExit(result, failed=False)
-
-    def fail_json(module, **result):
-        raise ModuleExit(result, failed=True)
-
-    forget_tokens()
-    with patch_module_args(args), patch.object(basic.AnsibleModule, "exit_json", exit_json), \
-            patch.object(basic.AnsibleModule, "fail_json", fail_json):
-        with pytest.raises(ModuleExit) as caught:
-            infer_service_info.main()
-    return caught.value
+    return run(infer_service_info.main, args)
 
 
 @pytest.fixture
