@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """End to end: the real ansible-rulebook runs the example rulebook against the simulator, with the collection
-built and installed by ansible-galaxy into a collections path of its own and no PYTHONPATH.
+built and installed by ansible-galaxy into a collections path of its own and no PYTHONPATH. Some services are
+named with Jinja templates that would run a command: the report must store their text, and nothing may run.
 
 Needs Java 17 (tests/functional/eda/install_java.sh installs it) and ansible-rulebook (requirements-dev.txt).
 """
@@ -23,6 +24,7 @@ import requests
 import yaml
 
 from harness import BIN, CREDENTIALS, PROJECT_ID, REPO
+from template_injection import commands_that_ran, hostile_texts
 
 RECALL_V2_ID = "6b666ef3-9085-4330-94c3-5ba13f66e137"  # res-recall-v2, deploying in the sample
 WAIT = 120  # seconds for the JVM to start, a poll, or a playbook run; generous on a busy machine
@@ -78,8 +80,20 @@ def _stop(process):
             process.wait(timeout=20)
 
 
-def test_a_service_turning_concerning_runs_the_report_playbook_with_the_event(ansible, simulator, tmp_path):
+def test_the_example_rulebook_reports_status_changes_and_runs_no_service_text(ansible, simulator, tmp_path):
+    """The report playbook gets each event and stores it; service text that is a template is stored, never run."""
     _require_tools()
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    texts = hostile_texts(markers)
+    hostile = {  # service_id: service_name, each running, then stopped
+        "hostile-name": texts["expression"],
+        texts["expression_id"]: "res-hostile-id",
+        "hostile-header": texts["header"],
+        "hostile-statement": texts["statement"],
+    }
+    for service_id, name in hostile.items():
+        simulator.add_service(PROJECT_ID, {"service_id": service_id, "service_name": name, "status": "running"})
     env = ansible.env(PYTHONPATH=None, ANSIBLE_CALLBACK_PLUGINS=None, ANSIBLE_CALLBACKS_ENABLED=None)
     env["ANSIBLE_COLLECTIONS_PATH"] = str(_install_collection(tmp_path, env))
     report = tmp_path / "events.jsonl"
@@ -100,13 +114,23 @@ def test_a_service_turning_concerning_runs_the_report_playbook_with_the_event(an
         reply = requests.post(simulator.url + "/_sim/status", timeout=10,
                               json={"project_id": PROJECT_ID, "service_id": RECALL_V2_ID, "status": "concerning"})
         assert reply.json()["ok"]
-        _wait_for(lambda: report.exists() and report.read_text().strip(), "report from the playbook", process, log)
+        for service_id in hostile:
+            simulator.set_status(PROJECT_ID, service_id, "stopped")
+        _wait_for(lambda: report.exists() and len(report.read_text().splitlines()) >= 1 + len(hostile),
+                  "a report of every event from the playbook", process, log)
     finally:
         _stop(process)
-    events = [json.loads(line) for line in report.read_text().splitlines()]
-    assert len(events) == 1, events
-    event = events[0]
+    events = dict((event["service"]["service_id"], event)
+                  for event in (json.loads(line) for line in report.read_text().splitlines()))
+    assert sorted(events) == sorted([RECALL_V2_ID] + list(hostile)), events
+    event = events[RECALL_V2_ID]
     assert (event["type"], event["previous_status"], event["project_id"], event["workspace_id"]) == (
         "status_changed", "deploying", PROJECT_ID, "0")
     assert (event["service"]["service_name"], event["service"]["status"]) == ("res-recall-v2", "concerning")
-    assert CREDENTIALS["password"]["HW_USER_PASSWORD"] not in log.read_text()
+    assert dict((service_id, (events[service_id]["service"]["service_name"], events[service_id]["service"]["status"],
+                              events[service_id]["previous_status"])) for service_id in hostile) == dict(
+        (service_id, (name, "stopped", "running")) for service_id, name in hostile.items())
+    assert commands_that_ran(markers) == []
+    output = log.read_text()
+    assert "uid=" not in output
+    assert CREDENTIALS["password"]["HW_USER_PASSWORD"] not in output

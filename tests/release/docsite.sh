@@ -14,9 +14,9 @@ site="${DOCSITE_DIR:-$root/build/docsite}"
 # Sphinx warnings, as "<file>:<line>: WARNING: <text>", that an offline build may give:
 # references into ansible-core's own docs (docs.ansible.com), which the generated plugin
 # pages make for ansible-core terms: its configuration settings and environment variables,
-# its common return values, and its own plugins.
+# its common return values, its own plugins, and action plugins (the page of a module that has one).
 ALLOWED_WARNINGS=(
-    "WARNING: undefined label: '(ansible_configuration_settings|common_return_values)'"
+    "WARNING: undefined label: '(ansible_configuration_settings|common_return_values|action_plugins)'"
     "WARNING: undefined label: 'ansible_collections\.ansible\.builtin\.[a-z0-9_]+'"
     "WARNING: 'envvar' reference target not found: ANSIBLE_[A-Z0-9_]+ "
 )
