@@ -21,6 +21,12 @@ description:
     Fields whose name starts with C(ansible_) are not set, so data from the API can never choose how Ansible
     connects. A field whose name is not a valid variable name is set under a valid one (C(with-dash) as
     C(with_dash)), with one warning per field.
+  - A field named like a variable or function of Ansible would hide it for the host. With a field C(omit), the
+    filter C(default) passes the field's value where C(omit) was meant, and a field C(lookup) breaks every lookup.
+    Such a field (a Jinja global such as C(lookup), C(query), C(q), C(omit), C(range), C(dict) or C(now), a magic
+    variable such as C(inventory_hostname), C(hostvars) or C(groups), or a name ansible-core reserves such as
+    C(name), C(vars) or C(environment), as the running ansible-core lists them) is set with C(_) appended, so
+    C(omit) as C(omit_), or with more C(_) while another field has that name. One warning names them all.
   - "Every host is in the groups C(infer_services), C(status_<status>) and C(project_<project_id>)
     (characters that are invalid in group names become C(_))."
 author:
@@ -42,6 +48,13 @@ options:
       - A host must not shadow C(localhost) or a group. A name that is C(localhost), C(all), C(ungrouped),
         C(infer_services), starts with C(status_) or C(project_), or is a group that O(groups) or O(keyed_groups)
         make, becomes C(<name>_<service_id>), with a warning.
+      - A name that could be a template, or that AWX, host patterns or inventory files would misread, is not
+        used; the host is C(service_<service_id>), with a warning, and the service name stays in the host var
+        C(service_name). Such a name holds C({), C(}), C(#), C(:), C(,), C([), C(]), a quote, a backslash,
+        C(/) or a control or other invisible character, has a blank at either end, starts with C(!), C(&),
+        C(~), C(@) or C(;), or is longer than 255 characters.
+      - A service or project ID that could not stand in a host name (or is longer than 64 characters) stands
+        there as C(sha256-) and the first 16 hex digits of its SHA-256 digest.
     type: list
     elements: str
     default: [service_name]
@@ -138,6 +151,7 @@ from ansible_collections.hwc.res.plugins.plugin_utils._controller import (
 from ansible_collections.hwc.res.plugins.plugin_utils._unsafe import make_unsafe
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
     ReservedNames,
+    ansible_variable_names,
     assign_host_names,
     cache_scope,
     host_var_names,
@@ -225,7 +239,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                     service["project_id"], ", ".join(self.get_option("hostnames"))))
         self.inventory.add_group(ALL_GROUP)
         for assignment in assignments:
-            if assignment.renamed:
+            if assignment.replaced:
+                self.display.warning(
+                    "Service %s (%s) of project %s would be the host %s, which could be a template or be misread by "
+                    "AWX, host patterns or inventory files; it is the host %s, and its name is in the host var "
+                    "service_name." % (printable(assignment.service["service_name"]),
+                                       printable(assignment.service["service_id"]), assignment.service["project_id"],
+                                       printable(repr(preferred_name(assignment.service, self.get_option("hostnames")))),
+                                       assignment.name))
+            elif assignment.renamed:
                 self.display.warning(
                     "Service %s (%s) of project %s would be the host %s, a name kept for localhost or a group; it "
                     "is the host %s." % (printable(assignment.service["service_name"]),
@@ -235,14 +257,24 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_service_host(assignment.name, assignment.service, var_names)
 
     def _host_var_names(self, services):
-        """{field: host var name or None} for every field of ``services``, with one warning per field renamed or left out."""
-        var_names = host_var_names(set(field for service in services for field in service), RESERVED_PREFIX)
+        """{field: host var name or None} for every field of ``services``.
+
+        Warns once about the fields left out, once about those renamed so as not to hide Ansible's own
+        names, and once per field renamed for being no valid variable name.
+        """
+        shadowing = ansible_variable_names(self.templar)
+        var_names = host_var_names(set(field for service in services for field in service), RESERVED_PREFIX, shadowing)
         reserved = sorted(field for field, name in var_names.items() if name is None)
         if reserved:
             self.display.warning("RES sent fields that Ansible reserves (%s); they are not set as host vars."
                                  % ", ".join(printable(field) for field in reserved))
+        shadowed = sorted(field for field, name in var_names.items() if field in shadowing and name is not None)
+        if shadowed:
+            self.display.warning("RES sent fields named like variables or functions of Ansible, which they would "
+                                 "hide; they are set as other host vars: %s."
+                                 % ", ".join("%s as %s" % (field, var_names[field]) for field in shadowed))
         for field, name in sorted(var_names.items()):
-            if name not in (None, field):
+            if name not in (None, field) and field not in shadowing:
                 self.display.warning("RES sent the field %s, which is not a valid variable name; it is set as the "
                                      "host var %s." % (printable(repr(field)), name))
         return var_names

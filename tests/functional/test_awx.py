@@ -2,24 +2,25 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The collection as AWX runs it: the shipped credential type injected by AWX's own code, jobs through
-ansible-runner, and inventory updates with ansible-inventory --list --export --output."""
+ansible-runner, and inventory updates with ansible-inventory --list --export --output, read back as AWX's
+inventory import reads them.
+
+AWX's own packages (awx-plugins-interfaces, ansible-runner) are in the main virtualenv only; the tests that
+need them are skipped on the matrix legs, the inventory update test runs there too.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import json
+import re
 import sys
 
 import pytest
 import yaml
 
 from harness import AUTH_METHODS, CREDENTIALS, PROJECT_ID, REPO
-
-ansible_runner = pytest.importorskip("ansible_runner")
-inject_api = pytest.importorskip("awx_plugins.interfaces._temporary_private_inject_api")
-from awx_plugins.interfaces._temporary_private_api import ManagedCredentialType  # noqa: E402
-from awx_plugins.interfaces._temporary_private_credential_api import Credential  # noqa: E402
 
 CREDENTIAL_TYPE = yaml.safe_load((REPO / "extensions" / "awx" / "credential_type.yml").read_text())
 FIELD_OF = dict((variable, template.strip("{} ")) for variable, template in CREDENTIAL_TYPE["injectors"]["env"].items())
@@ -59,6 +60,9 @@ def awx_credential(auth, simulator, **more):
 
 def inject(inputs, private_data_dir):
     """(env, safe_env) as AWX builds them for a job with this credential."""
+    inject_api = pytest.importorskip("awx_plugins.interfaces._temporary_private_inject_api")
+    from awx_plugins.interfaces._temporary_private_api import ManagedCredentialType
+    from awx_plugins.interfaces._temporary_private_credential_api import Credential
     cred_type = ManagedCredentialType(namespace="hwc_res", name=CREDENTIAL_TYPE["name"], kind=CREDENTIAL_TYPE["kind"],
                                       inputs=CREDENTIAL_TYPE["inputs"], injectors=CREDENTIAL_TYPE["injectors"])
     (private_data_dir / "env").mkdir(parents=True, exist_ok=True)
@@ -108,6 +112,7 @@ def scan(folder, secrets, skip=()):
 
 @pytest.mark.parametrize("auth", AUTH_METHODS)
 def test_a_job_through_ansible_runner_leaves_no_secret_in_its_artifacts(ansible, simulator, tmp_path, auth):
+    ansible_runner = pytest.importorskip("ansible_runner")
     private = tmp_path / "job"
     (private / "project").mkdir(parents=True)
     (private / "project" / "stopped.yml").write_text(PLAYBOOK)
@@ -140,7 +145,7 @@ def test_a_job_through_ansible_runner_leaves_no_secret_in_its_artifacts(ansible,
 
 
 def test_an_inventory_update_as_awx_runs_it(ansible, simulator, tmp_path):
-    simulator.add_service(PROJECT_ID, {"service_name": HOSTILE, "description": HOSTILE, "status": "stopped"})
+    hostile = simulator.add_service(PROJECT_ID, {"service_name": HOSTILE, "description": HOSTILE, "status": "stopped"})
     env, _safe_env = inject(awx_credential("aksk", simulator, project_id=PROJECT_ID), tmp_path / "awx")
     output = tmp_path / "inventory.json"
     run = ansible.inventory("plugin: hwc.res.infer_services\n", auth=None, name="source.infer_services.yml",
@@ -150,11 +155,105 @@ def test_an_inventory_update_as_awx_runs_it(ansible, simulator, tmp_path):
     assert "uid=" not in run.output
     exported = json.loads(output.read_text())
     hostvars = exported["_meta"]["hostvars"]
-    # Group host lists compared as text (ansible-core < 2.19 wraps the hostile host name there too).
-    groups = json.loads(output.read_text(), object_hook=lambda obj: obj.get("__ansible_unsafe", obj))
-    assert sorted(groups["status_stopped"]["hosts"]) == sorted(["res-recall-v1", "res-filter-legacy", HOSTILE])
-    assert HOSTILE in groups["project_" + PROJECT_ID]["hosts"]
+    host = "service_" + hostile["service_id"]
+    assert awx_host_names(exported) == set(hostvars)
+    assert sorted(exported["status_stopped"]["hosts"]) == sorted(["res-recall-v1", "res-filter-legacy", host])
+    assert host in exported["project_" + PROJECT_ID]["hosts"]
     assert hostvars["res-recall-v1"]["service_name"] == "res-recall-v1"
     assert hostvars["res-recall-v1"]["status"] == "stopped"
-    assert hostvars[HOSTILE]["service_name"] == {"__ansible_unsafe": HOSTILE}
-    assert hostvars[HOSTILE]["description"] == {"__ansible_unsafe": HOSTILE}
+    assert hostvars[host]["service_name"] == {"__ansible_unsafe": HOSTILE}
+    assert hostvars[host]["description"] == {"__ansible_unsafe": HOSTILE}
+
+
+# How AWX's inventory import reads a host name of the ansible-inventory output (awx/main/utils/mem_inventory.py,
+# MemInventory.get_host; awx/main/management/commands/inventory_import.py; awx/main/utils/safe_yaml.py).
+AWX_IPV6_WITH_PORT = re.compile(r"^\[([A-Fa-f0-9:]{3,})\]:(\d+?)$")
+AWX_DEFAULT_HOST_FILTER = re.compile(r"^.+$")
+AWX_REFUSED_JINJA = (re.compile(r"\{\{[^}]+}}"), re.compile(r"\{%[^%]+%}"))
+AWX_MAX_NAME_LENGTH = 512
+
+
+def awx_host_names(exported):
+    """The host names AWX stores from the --export output; fails where AWX would fail, split or drop a name."""
+    names = set()
+    for group, content in exported.items():
+        if group == "_meta":
+            continue
+        for name in content.get("hosts", []):
+            # AWX runs a regular expression on it: an {"__ansible_unsafe": ...} object is a TypeError there.
+            assert isinstance(name, str), "group %s lists the host %r, which AWX cannot read" % (group, name)
+            assert not AWX_IPV6_WITH_PORT.match(name) and name.count(":") != 1, "AWX reads %r as name:port" % name
+            assert AWX_DEFAULT_HOST_FILTER.match(name) and "\n" not in name, "AWX's host filter drops %r" % name
+            assert not any(pattern.search(name) for pattern in AWX_REFUSED_JINJA), "AWX refuses %r" % name
+            assert len(name) <= AWX_MAX_NAME_LENGTH, "AWX's host name column is too short for %r" % name
+            names.add(name)
+    return names
+
+
+def hostile_services(marker):
+    """Services whose names or IDs would run a lookup that touches ``marker`` wherever they were templated,
+    or that AWX, host patterns or inventory files misread; and two plain ones."""
+    touch = "lookup('ansible.builtin.pipe', 'touch %s')" % marker
+    return [
+        {"service_name": "{{ %s }}" % touch, "service_id": "sid-template", "status": "stopped"},
+        {"service_name": "#jinja2:variable_start_string:'<<',variable_end_string:'>>'\n<< %s >>" % touch,
+         "service_id": "sid-header"},
+        {"service_name": "res:8080", "service_id": "sid-port"},
+        {"service_name": " res-padded ", "service_id": "sid-padded"},
+        {"service_name": "res-\x1b[31mred\x07", "service_id": "sid-control"},
+        {"service_name": "{{ 6 * 7 }}", "service_id": "{{ %s }}" % touch},
+        {"service_name": "res-plain", "service_id": "sid-plain"},
+        {"service_name": u"推荐 服务", "service_id": "sid-unicode"},
+    ]
+
+
+# The inventory AWX hands a job: its stored hosts and variables, as an inventory script prints them.
+JOB_PLAY = """
+- name: Every host of the stored inventory
+  hosts: all
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Name them
+      ansible.builtin.debug:
+        msg: "{{ inventory_hostname }}|{{ service_name }}"
+"""
+
+
+@pytest.mark.matrix
+def test_awx_reads_every_host_name_as_a_plain_string_and_nothing_templates(ansible, simulator, tmp_path):
+    marker = tmp_path / "templated"
+    services = hostile_services(marker)
+    base = {"infer_type": "real-time", "status": "running", "is_shared": False, "invocation_times": "1",
+            "failed_times": "0", "publish_time": 1735689600000, "update_time": 1735689600000}
+    simulator.add_fault("list", "raw", times=None, body={"is_success": True,
+                                                         "services": [dict(base, **item) for item in services]})
+    output = tmp_path / "output.json"
+    # What AWX runs for an inventory update (awx/main/tasks/jobs.py, RunInventoryUpdate), failing on a failed source.
+    run = ansible.inventory("plugin: hwc.res.infer_services\n", auth="aksk", name="source.infer_services.yml",
+                            env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"},
+                            args=("--list", "--export", "--output", str(output)))
+    assert run.rc == 0, run
+    exported = json.loads(output.read_text())
+    hostvars = exported["_meta"]["hostvars"]
+    assert awx_host_names(exported) == set(hostvars)
+    assert sorted(hostvars) == sorted(["service_sid-template", "service_sid-header", "service_sid-port",
+                                       "service_sid-padded", "service_sid-control", "res-plain", u"推荐 服务"]
+                                      + [name for name in hostvars if name.startswith("service_sha256-")])
+    assert len(hostvars) == len(services)
+    # No host name holds what could make a template of it, on any ansible-core, then or later.
+    assert not [name for name in hostvars if re.search(r"[{}#]", name)]
+    assert hostvars["service_sid-template"]["service_name"] == {"__ansible_unsafe": services[0]["service_name"]}
+    assert hostvars["service_sid-padded"]["service_name"] == " res-padded "
+    assert " ".join(run.stderr.split()).count("which could be a template or be misread by AWX") == 6
+    assert not marker.exists()
+    # A job on the stored inventory (names and variables as AWX keeps them): nothing templates there either.
+    script = tmp_path / "awx_inventory.py"
+    script.write_text("#!%s\nimport sys\nsys.stdout.write(open(%r).read())\n" % (sys.executable, str(output)))
+    script.chmod(0o755)
+    job = ansible.playbook(JOB_PLAY, args=["-i", str(script)])
+    assert job.rc == 0, job
+    said = dict(record["result"]["msg"].split("|", 1) for record in job.results if record["task"] == "Name them")
+    assert sorted(said) == sorted(hostvars)
+    assert said["service_sid-template"] == services[0]["service_name"]
+    assert not marker.exists()

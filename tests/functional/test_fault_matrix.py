@@ -431,6 +431,32 @@ CASES.update({
 })
 
 
+# -- Host names and field names that Ansible or AWX would misread (inventory) --------------------------------
+MISREAD_NAMES = ("{{ lookup('ansible.builtin.pipe', 'id') }}", "res:8080", " res-padded ", "res-\x1b[2Jclear")
+
+
+def check_misread_names(outcome):
+    hostvars = dict((name, unsafe_free(variables))
+                    for name, variables in json.loads(outcome.returned)["_meta"]["hostvars"].items())
+    assert sorted(hostvars) == ["service_sid-m%d" % index for index in range(len(MISREAD_NAMES))]
+    assert [hostvars["service_sid-m%d" % index]["service_name"] for index in range(len(MISREAD_NAMES))] == list(
+        MISREAD_NAMES)
+    assert (hostvars["service_sid-m0"]["omit_"], hostvars["service_sid-m0"]["lookup_"]) == ("api-omit", "api-lookup")
+    warnings = unwrapped(outcome.output)
+    assert warnings.count("which could be a template or be misread by AWX") == len(MISREAD_NAMES)
+    assert warnings.count("RES sent fields named like variables or functions of Ansible") == 1
+    assert "uid=" not in outcome.output and "\x1b" not in outcome.output
+
+
+CASES.update({
+    "names-ansible-or-awx-would-misread": case(
+        adapters=("inventory",), setup=lambda sim: sim.add_fault("list", "raw", times=None, status=200, body=listing(*[
+            dict(SERVICES[0], service_id="sid-m%d" % index, service_name=name, omit="api-omit", lookup="api-lookup")
+            for index, name in enumerate(MISREAD_NAMES)])),
+        succeeds=True, check=check_misread_names),
+})
+
+
 PARAMETERS = [
     pytest.param(name, adapter, verbosity, id="%s-%s-%s" % (name, adapter, verbosity),
                  marks=[pytest.mark.matrix] if name in MATRIX_CASES and verbosity == "default" else [])

@@ -180,16 +180,55 @@ def wrapped_strings(node):
 def test_export_wraps_only_text_that_could_be_a_template(ansible, simulator):
     # What an AWX inventory update runs and stores: plain host vars, except text that could be a template.
     header = "#jinja2:variable_start_string:'<<',variable_end_string:'>>'\n<< lookup('pipe', 'id') >>"
-    simulator.add_service(PROJECT_ID, {"service_name": INJECTED, "description": header, "status": "stopped"})
+    injected = simulator.add_service(PROJECT_ID, {"service_name": INJECTED, "description": header,
+                                                  "status": "stopped"})
     run = ansible.inventory("plugin: hwc.res.infer_services\n", args=("--list", "--export"))
     assert run.rc == 0, run
     exported = json.loads(run.stdout)
     hostvars = exported["_meta"]["hostvars"]
-    # (ansible-core < 2.19 also wraps the hostile host name where it lists a group's hosts.)
+    # The service is a host of its own name, which nothing wraps: group host lists are plain text everywhere.
+    host = "service_" + injected["service_id"]
+    assert wrapped_strings(dict((group, content) for group, content in exported.items() if group != "_meta")) == []
+    assert host in exported["status_stopped"]["hosts"]
     assert sorted(wrapped_strings(hostvars)) == sorted([INJECTED, header])
-    assert hostvars[INJECTED]["service_name"] == {"__ansible_unsafe": INJECTED}
-    assert hostvars[INJECTED]["description"] == {"__ansible_unsafe": header}
+    assert hostvars[host]["service_name"] == {"__ansible_unsafe": INJECTED}
+    assert hostvars[host]["description"] == {"__ansible_unsafe": header}
     canary = hostvars["res-rank-canary"]
     assert (canary["service_name"], canary["status"], canary["project_id"]) == (
         "res-rank-canary", "running", PROJECT_ID)
     assert "uid=" not in run.output
+
+
+SHADOWING_PLAY = """
+- name: Hosts whose service sent fields named like Ansible's own
+  hosts: infer_services
+  gather_facts: false
+  tasks:
+    - name: Omit an argument that is not set
+      ansible.builtin.debug:
+        msg: "{{ no_such_variable | default(omit) }}"
+    - name: Look something up and count
+      ansible.builtin.debug:
+        msg: "{{ lookup('ansible.builtin.env', 'SHADOW_TEST') }} {{ range(3) | list | length }} {{ omit_ }} {{ lookup_ }}"
+"""
+
+
+@pytest.mark.matrix
+def test_fields_named_like_ansible_variables_never_hide_them(ansible, simulator):
+    base = {"service_id": "sid-shadow", "infer_type": "real-time", "status": "running", "is_shared": False,
+            "invocation_times": "1", "failed_times": "0", "publish_time": 1735689600000, "update_time": 1735689600000}
+    simulator.add_fault("list", "raw", times=None, body={"is_success": True, "services": [dict(
+        base, service_name="res-shadow", omit="api-omit", lookup="api-lookup", range="api-range", hostvars="x")]})
+    inventory = ansible.inventory("plugin: hwc.res.infer_services\n")
+    variables = listed(inventory)["_meta"]["hostvars"]["res-shadow"]
+    assert (variables["omit_"], variables["lookup_"], variables["range_"], variables["hostvars_"]) == (
+        "api-omit", "api-lookup", "api-range", "x")
+    assert "RES sent fields named like variables or functions of Ansible, which they would hide; they are set as " \
+           "other host vars: hostvars as hostvars_, lookup as lookup_, omit as omit_, range as range_." \
+           in " ".join(inventory.stderr.split())
+    run = ansible.playbook(SHADOWING_PLAY, env={"SHADOW_TEST": "looked-up"},
+                           args=["-i", str(ansible.tmp_path / "sim.infer_services.yml")])
+    assert run.rc == 0, run
+    # omit still omits: debug without msg says its default, not the API's value.
+    assert run.task("Omit an argument that is not set")["result"]["msg"] == "Hello world!"
+    assert run.task("Look something up and count")["result"]["msg"] == "looked-up 3 api-omit api-lookup"

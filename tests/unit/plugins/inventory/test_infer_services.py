@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import os
 import sys
 import threading
@@ -126,13 +127,15 @@ def test_filters_choose_the_hosts(parse):
     assert hosts(parse(infer_type="batch")) == []
 
 
-def test_hostnames_are_a_precedence_list(parse):
-    inventory = parse(hostnames=["description", "service_id"], status=["stopped"])
-    assert hosts(inventory) == ["Item-CF recall, replaced by res-recall-v2", "d4c9f02a-b5ee-439b-b919-a50159e2b3ae"]
+def test_hostnames_are_a_precedence_list(parse, simulator):
+    simulator.add_fault("list", "raw", body=listing({"service_name": "res-a", "service_id": "sid-a", "description": "Recall v1"},
+                                                    {"service_name": "res-b", "service_id": "sid-b", "description": None}))
+    assert hosts(parse(hostnames=["description", "service_id"])) == ["Recall v1", "sid-b"]
 
 
 def test_services_without_a_hostnames_field_are_left_out_with_a_warning(parse, warnings):
-    assert hosts(parse(hostnames=["description"], status=["stopped"])) == ["Item-CF recall, replaced by res-recall-v2"]
+    assert hosts(parse(hostnames=["description"], name=["res-filter-legacy", "res-rank-prod"])) == [
+        "Production ranking model (DeepFM) behind the home feed"]
     assert warnings == ["Service res-filter-legacy (d4c9f02a-b5ee-439b-b919-a50159e2b3ae) of project %s has none "
                         "of the hostnames fields description; it is left out." % PROJECT_ID]
 
@@ -235,12 +238,60 @@ def test_api_text_is_never_rendered_as_a_template(parse, simulator, rendered):
         "flows": [{"flow_name": "{{ 1 + 1 }}", "{{ key }}": "{# comment #}"}]}))
     inventory = parse(compose={"label": "service_name ~ '!'"}, keyed_groups=[{"key": "infer_type", "prefix": "t"}])
     [host] = hosts(inventory)
-    assert host == "{{ 6 * 7 }}"
+    assert host == "service_0f7e5a1e-93a4-4a8e-9d43-3b0f5b1c2d3e"
     variables = dict(host_vars(inventory, host), inventory_hostname=host)
-    assert rendered("{{ inventory_hostname }}|{{ service_name }}|{{ description }}|{{ infer_type }}|{{ label }}|"
+    assert rendered("{{ service_name }}|{{ description }}|{{ infer_type }}|{{ label }}|"
                     "{{ flows[0].flow_name }}|{{ flows[0].values() | list | last }}", variables) == \
-        "{{ 6 * 7 }}|{{ 6 * 7 }}|{% if true %}yes{% endif %}|{{ 'bat' ~ 'ch' }}|{{ 6 * 7 }}!|{{ 1 + 1 }}|{# comment #}"
+        "{{ 6 * 7 }}|{% if true %}yes{% endif %}|{{ 'bat' ~ 'ch' }}|{{ 6 * 7 }}!|{{ 1 + 1 }}|{# comment #}"
     assert hosts(inventory, "t_____bat_____ch____") == [host]
+
+
+HOSTILE_NAMES = ["{{ lookup('pipe', 'id') }}", "#jinja2:variable_start_string:'<<'\n<< 6 * 7 >>", "res:8080",
+                 "a,b", "web[1]", " padded ", "bell\x07", "../../etc/passwd", "!negated", "x" * 256]
+
+
+def test_names_that_could_be_templates_or_be_misread_give_hosts_named_by_service_id(parse, simulator, warnings):
+    simulator.add_fault("list", "raw", body=listing(
+        *[{"service_name": name, "service_id": "sid-%d" % index} for index, name in enumerate(HOSTILE_NAMES)]
+        + [{"service_name": u"推荐 服务", "service_id": "sid-k"}, {"service_name": "{{ x }}", "service_id": "{{ 6 * 7 }}"}]))
+    inventory = parse()
+    digest = "sha256-" + hashlib.sha256(b"{{ 6 * 7 }}").hexdigest()[:16]
+    expected = ["service_sid-%d" % index for index in range(len(HOSTILE_NAMES))] + [u"推荐 服务", "service_" + digest]
+    assert hosts(inventory) == expected
+    assert [host_vars(inventory, name)["service_name"] for name in expected] == HOSTILE_NAMES + [u"推荐 服务", "{{ x }}"]
+    assert hosts(inventory, "status_running") == expected
+    # One warning a service, the name quoted with its control characters escaped.
+    assert len(warnings) == len(HOSTILE_NAMES) + 1
+    assert warnings[0] == (
+        "Service {{ lookup('pipe', 'id') }} (sid-0) of project %s would be the host \"{{ lookup('pipe', 'id') }}\", "
+        "which could be a template or be misread by AWX, host patterns or inventory files; it is the host "
+        "service_sid-0, and its name is in the host var service_name." % PROJECT_ID)
+    assert "would be the host 'bell\\x07'," in warnings[6]
+
+
+def test_fields_named_like_ansible_variables_or_functions_are_set_under_other_names(parse, simulator, warnings,
+                                                                                    rendered, monkeypatch):
+    simulator.add_fault("list", "raw", body=listing(*[
+        {"service_name": "res-%d" % index, "service_id": "sid-%d" % index, "omit": "api-omit", "omit_": "api-omit_",
+         "lookup": "api-lookup", "range": [index], "hostvars": {}, "inventory_hostname": "evil", "name": "n",
+         "with-dash": index} for index in range(2)]))
+    inventory = parse(connection="")
+    variables = host_vars(inventory, "res-1")
+    own = set(inventory.get_host("res-1").vars)  # without the magic variables get_vars() adds
+    assert not {"omit", "lookup", "range", "hostvars", "inventory_hostname", "name"} & own
+    assert variables["inventory_hostname"] == "res-1"
+    assert (variables["omit__"], variables["omit_"], variables["lookup_"], variables["range_"]) == (
+        "api-omit", "api-omit_", "api-lookup", [1])
+    assert (variables["hostvars_"], variables["inventory_hostname_"], variables["name_"]) == ({}, "evil", "n")
+    # Ansible's own lookup and range are what a template on this host calls.
+    monkeypatch.setenv("UNIT_LOOKED_UP", "from-the-environment")
+    assert rendered("{{ lookup('ansible.builtin.env', 'UNIT_LOOKED_UP') }} {{ range(2) | list }}",
+                    variables) == "from-the-environment [0, 1]"
+    assert warnings == [
+        "RES sent fields named like variables or functions of Ansible, which they would hide; they are set as other "
+        "host vars: hostvars as hostvars_, inventory_hostname as inventory_hostname_, lookup as lookup_, "
+        "name as name_, omit as omit__, range as range_.",
+        "RES sent the field 'with-dash', which is not a valid variable name; it is set as the host var with_dash."]
 
 
 def test_connection_options_may_be_templates(parse, simulator, monkeypatch):

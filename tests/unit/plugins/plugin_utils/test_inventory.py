@@ -1,24 +1,36 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The inventory plugin's pure rules: host names and collisions, cache scope."""
+"""The inventory plugin's pure rules: host names and collisions, host var names, cache scope."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import re
 from itertools import permutations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ansible import constants as C
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+from ansible.vars.reserved import get_reserved_names
 from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.plugin_utils._inventory import (
+    MAX_HOST_NAME_LENGTH,
     ReservedNames,
+    ansible_variable_names,
     assign_host_names,
     cache_scope,
     host_var_names,
+    name_part,
     preferred_name,
+    safe_host_name,
 )
 
 P1, P2 = "7f0f015577c437ffaf2486bfb279f705", "9e8f95e534f82a3a0ea7856ef34d2614"
@@ -119,6 +131,103 @@ def test_field_names_that_are_no_variable_names_are_renamed_uniquely():
     assert names == {"with-dash": "with_dash_", "with_dash": "with_dash", "2fast": "_2fast", "class": "class_",
                      "True": "True_", "": "_", u"名前": "__", "ok": "ok", "ansible_host": None, "ansible-port": None,
                      "with.dash": "with_dash__"}
+
+
+def test_field_names_that_would_hide_ansible_names_are_renamed_like_invalid_ones():
+    shadowing = {"omit", "lookup", "loop_control", "hostvars"}
+    names = host_var_names(["omit", "omit_", "lookup", "loop-control", "hostvars", "hostvars-", "gpu_count",
+                            "ansible_facts"], "ansible_", shadowing)
+    # omit_ is another field's name, and loop-control's usual rename is itself one of the names.
+    assert names == {"omit": "omit__", "omit_": "omit_", "lookup": "lookup_", "loop-control": "loop_control_",
+                     "hostvars": "hostvars_", "hostvars-": "hostvars__", "gpu_count": "gpu_count",
+                     "ansible_facts": None}
+    assert host_var_names(["omit", "lookup"], "ansible_") == {"omit": "omit", "lookup": "lookup"}
+
+
+def test_the_names_ansible_keeps_for_itself_come_from_the_running_ansible_core():
+    names = ansible_variable_names(Templar(loader=DataLoader()))
+    # Whichever ansible-core runs: its reserved names, its magic variables, and its template globals.
+    assert set(get_reserved_names()) <= names and set(C.INTERNAL_STATIC_VARS) <= names
+    assert {"omit", "lookup", "query", "q", "now", "undef", "range", "dict", "lipsum", "cycler", "joiner",
+            "namespace", "inventory_hostname", "hostvars", "groups", "group_names", "vars", "environment",
+            "name", "port", "timeout"} <= names
+    assert not {"service_name", "service_id", "status", "project_id", "workspace_id", "region", "description",
+                "failure_rate", "invocation_times", "update_time_iso", "infer_type", "is_shared"} & names
+
+
+UNSAFE_NAMES = ["{{ 6 * 7 }}", "{% if true %}x{% endif %}", "{# note #}", "a}", "#jinja2:variable_start_string:'<<'",
+                "res#1", "res:8080", "a,b", "web[1]", "it's", 'say "hi"', "back\\slash", "../../etc/passwd",
+                "bell\x07", "tab\tinside", "line\nbreak", "zero\u200bwidth", "line\u2028separator", "nbsp\u00a0x",
+                " lead", "trail ", "!negated", "&and", "~regex", "@file", ";comment", "x" * (MAX_HOST_NAME_LENGTH + 1)]
+SAFE_NAMES = ["res-rank-prod", u"推荐-排序-服务 ✓", "two words", "res.v1", "a_b", "100", u"res-hostile-\ufffd",
+              "ends!", "a*b?", "50%", "x" * MAX_HOST_NAME_LENGTH]
+
+
+@pytest.mark.parametrize("name", UNSAFE_NAMES)
+def test_a_name_that_could_be_a_template_or_be_misread_is_replaced_by_the_service_id(name):
+    assert not safe_host_name(name)
+    [assignment], _nameless = assign_host_names([service(name, service_id="sid-1"), ], ["service_name"])
+    assert (assignment.name, assignment.replaced, assignment.renamed) == ("service_sid-1", True, False)
+    assert assignment.service["service_name"] == name
+
+
+@pytest.mark.parametrize("name", SAFE_NAMES)
+def test_names_of_any_script_and_with_inner_blanks_are_kept(name):
+    assert safe_host_name(name)
+    [assignment], _nameless = assign_host_names([service(name, service_id="sid-1")], ["service_name"])
+    assert (assignment.name, assignment.replaced) == (name, False)
+
+
+def digest(text):
+    return "sha256-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def test_ids_that_cannot_stand_in_a_host_name_are_digested_and_stay_distinct():
+    assert name_part("ce3dc431-427d-4e9d-a591-4157781604cf") == "ce3dc431-427d-4e9d-a591-4157781604cf"
+    for identifier in ("{{ 6 * 7 }}", "a:b", "", "x" * 65, "id\n"):
+        assert name_part(identifier) == digest(identifier)
+    # An ID that looks like a digest is digested too: it cannot take the part of another ID.
+    lookalike = digest("{{ 6 * 7 }}")
+    assert name_part(lookalike) == digest(lookalike) != lookalike
+    services = [service("{{ x }}", service_id="{{ 6 * 7 }}"), service("{{ y }}", service_id=lookalike),
+                service("feed", P1, "a:b"), service("feed", P1, "c:d", workspace_id="ws-2"),
+                service("feed", "{{ project }}", "sid-9")]
+    names = [a.name for a in assign_host_names(services, ["service_name"])[0]]
+    assert names == ["service_" + digest("{{ 6 * 7 }}"), "service_" + digest(lookalike), "feed_" + digest("a:b"),
+                     "feed_" + digest("c:d"), "feed_" + digest("{{ project }}")]
+
+
+def test_replaced_names_follow_the_collision_and_reserved_rules():
+    services = [service("{{ a }}", P1, "sid-1"), service("service_sid-1", P1, "sid-2", workspace_id="ws-2"),
+                service("{{ b }}", P2, "sid-1"), service("{{ c }}", P1, "sid-3")]
+    reserved = ReservedNames({"service_sid-3"})
+    assignments = assign_host_names(services, ["service_name"], reserved)[0]
+    assert [(a.name, a.replaced, a.renamed) for a in assignments] == [
+        ("service_sid-1_sid-1", True, False), ("service_sid-1_sid-2", False, False),
+        ("service_sid-1_" + P2, True, False), ("service_sid-3_sid-3", True, True)]
+
+
+unique_ids = st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=12, unique=True)
+# Pieces of names AWX, host patterns, inventory files or Jinja treat specially, and any text at all.
+hostile_text = st.lists(st.sampled_from(list("ab_-: {}#%,[]'\"\\/!&~@;\x00\x07\n\t\u200b\u00a0\u2028.")
+                                        + ["#jinja2:", "{{", "{%", "sid-1", "service_"]),
+                        max_size=12).map("".join) | st.text(max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=unique_ids, names=st.lists(hostile_text, min_size=12, max_size=12),
+       projects=st.lists(st.sampled_from([P1, P2, "{{ p }}", "p:1"]), min_size=12, max_size=12))
+def test_no_host_name_holds_a_template_or_what_awx_misreads(ids, names, projects):
+    services = [service(name, project, identifier) for identifier, name, project in zip(ids, names, projects)]
+    try:
+        assignments, _nameless = assign_host_names(services, ["service_name"])
+    except ResError:  # names built to collide with each other's qualified names: nothing is emitted
+        return
+    emitted = [a.name for a in assignments]
+    assert len(set(emitted)) == len(emitted)
+    for name in emitted:
+        assert not re.search(r"[{}#:,\[\]'\"\\/]", name) and name.isprintable() and name == name.strip(), name
+        assert not name.startswith(("!", "&", "~", "@", ";")) and 0 < len(name) <= 512, name
 
 
 # -- cache scope ----------------------------------------------------------------------------------
