@@ -34,16 +34,24 @@ class ModuleExit(Exception):
 
 
 def run_module(main, args):
-    """The ModuleExit of ``main()`` (a module's) run with ``args``, from an empty token cache."""
+    """The ModuleExit of ``main()`` (a module's) run with ``args``, from an empty token cache.
+
+    Its result holds ``warnings`` as exit_json would add them.
+    """
+    warned = []
+
+    def warn(module, warning):
+        warned.append(warning)
+
     def exit_json(module, **result):
-        raise ModuleExit(result, failed=False)
+        raise ModuleExit(dict(result, warnings=warned) if warned else result, failed=False)
 
     def fail_json(module, **result):
-        raise ModuleExit(result, failed=True)
+        raise ModuleExit(dict(result, warnings=warned) if warned else result, failed=True)
 
     forget_tokens()
     with patch_module_args(args), patch.object(basic.AnsibleModule, "exit_json", exit_json), \
-            patch.object(basic.AnsibleModule, "fail_json", fail_json):
+            patch.object(basic.AnsibleModule, "fail_json", fail_json), patch.object(basic.AnsibleModule, "warn", warn):
         with pytest.raises(ModuleExit) as caught:
             main()
     return caught.value

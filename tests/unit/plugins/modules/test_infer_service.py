@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.module_utils.common.warnings import get_warning_messages
 from ansible_collections.hwc.res.plugins.modules import infer_service
 from ansible_collections.hwc.res.tests.unit.plugins.module_runner import run_module as run
 
@@ -135,8 +134,9 @@ def test_a_deploying_service_needs_no_write_and_a_concerning_one_is_left_with_a_
     assert not deploying.failed and deploying.result["changed"] is False
     concerning = run_module(dict(connection, service_id=CTR, state="running"))
     assert not concerning.failed and concerning.result["changed"] is False
-    assert ("service res-ctr-experiment (%s) is running but concerning; RES has no call that restarts a service, so "
-            "it is left as it is." % CTR) in get_warning_messages()
+    assert concerning.result["warnings"] == [
+        "service res-ctr-experiment (%s) is running but concerning; RES has no call that restarts a service, so it "
+        "is left as it is." % CTR]
     assert simulator.writes == []
 
 
