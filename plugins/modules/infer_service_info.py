@@ -41,6 +41,8 @@ options:
   wait_status:
     description:
       - The statuses that end the wait.
+      - As for O(status), the statuses RES documents (V(deploying), V(running), V(stopped), V(concerning)) match in
+        any case (V(Running) is V(running)); any other value is matched exactly as given.
     type: list
     elements: str
     default: [running]
