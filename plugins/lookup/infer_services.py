@@ -118,6 +118,22 @@ _raw:
     - With O(query), the value of the query instead, as a list.
   type: list
   elements: raw
+  sample:
+    - service_id: 84746641-9af3-4fa6-b6ed-850e1f63416c
+      service_name: res-rank-prod
+      description: Production ranking model (DeepFM) behind the home feed
+      infer_type: real-time
+      status: running
+      is_shared: false
+      invocation_times: 5000
+      failed_times: 12
+      failure_rate: 0.0024
+      publish_time: 1547866687137
+      publish_time_iso: "2019-01-19T02:58:07.137Z"
+      update_time: 1547866687137
+      update_time_iso: "2019-01-19T02:58:07.137Z"
+      project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+      workspace_id: "0"
 """
 
 from functools import partial
