@@ -48,8 +48,11 @@ notes:
   - With O(query), the lookup returns the value of the JMESPath expression, applied to the list of selected
     services, as a list; a value that is not a list (such as a string, a number or V(null)) is returned as a
     list of that one value.
-  - Option values may be templates, for example C(password="{{ vault_hw_password }}") or
-    C(auth_token="{{ lookup('ansible.builtin.env', 'HW_AUTH_TOKEN') }}").
+  - >-
+    Options are keyword arguments of the lookup call, so their values are Jinja expressions, as for any lookup:
+    a variable, such as O(password=vault_hw_password), or another lookup, such as
+    O(auth_token=lookup('ansible.builtin.env', 'RES_AUTH_TOKEN'\)). A quoted C({{ ... }}) is not rendered
+    there; it would be sent as it is.
   - Pass secrets through variables (Ansible Vault) or the E(HW_*) environment, never as literal text in the
     lookup call. When a task fails, Ansible quotes the task's own lines in the error, and a literal secret
     written there would be shown with them.
