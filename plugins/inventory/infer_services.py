@@ -107,7 +107,7 @@ keyed_groups:
 groups:
   shared: is_shared
 compose:
-  alert: failure_rate > 0.05
+  alert: failure_rate is not none and failure_rate > 0.05
 
 ---
 # ids.infer_services.yml: hosts named by service ID, the password from another environment
@@ -119,7 +119,7 @@ domain: my-account
 password: "{{ lookup('ansible.builtin.env', 'RES_OPS_PASSWORD') }}"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
-cache_connection: /var/cache/ansible/inventory
+cache_connection: ~/.cache/ansible/inventory
 cache_timeout: 600
 """
 

@@ -96,7 +96,7 @@ EXAMPLES = r"""
 - name: No service may be concerning
   ansible.builtin.assert:
     that: res.summary.by_status.concerning | default(0) == 0
-    fail_msg: "{{ res.summary.by_status.concerning }} services are concerning"
+    fail_msg: "{{ res.summary.by_status.concerning | default(0) }} services are concerning"
 
 - name: The ranking services must be running
   hwc.res.infer_service_info:
