@@ -74,9 +74,10 @@ extends_documentation_fragment:
   - ansible.builtin.inventory_cache
 notes:
   - >-
-    The connection options may be templates, rendered when the inventory is read, such as
-    C(password: "{{ lookup('ansible.builtin.env', 'MY_PASSWORD') }}"), or vaulted values. Options that are not
-    set are read from the E(HW_*) environment variables, which is what an AWX credential injects.
+    The connection options may be templates, rendered when the inventory is read, such as O(password) set to
+    V({{ lookup('ansible.builtin.env', 'MY_PASSWORD'\) }}) (quoted in the YAML file), or vaulted values.
+    Options that are not set are read from the E(HW_*) environment variables, which is what an AWX credential
+    injects.
   - Hosts are added in the order of O(projects). With O(fail_on_errors=false), an inventory that misses a project
     that could not be read is not cached, so the next run reads every project again.
   - With O(cache=true) the services read are cached per inventory file and per credential identity, projects and
@@ -119,7 +120,7 @@ keyed_groups:
 groups:
   shared: is_shared
 compose:
-  alert: failure_rate > 0.05
+  alert: failure_rate is not none and failure_rate > 0.05
 
 ---
 # ids.infer_services.yml: hosts named by service ID, the password from another environment
@@ -131,7 +132,7 @@ domain: my-account
 password: "{{ lookup('ansible.builtin.env', 'RES_OPS_PASSWORD') }}"
 cache: true
 cache_plugin: ansible.builtin.jsonfile
-cache_connection: /var/cache/ansible/inventory
+cache_connection: ~/.cache/ansible/inventory
 cache_timeout: 600
 """
 

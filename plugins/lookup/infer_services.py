@@ -48,8 +48,11 @@ notes:
   - With O(query), the lookup returns the value of the JMESPath expression, applied to the list of selected
     services, as a list; a value that is not a list (such as a string, a number or V(null)) is returned as a
     list of that one value.
-  - Option values may be templates, for example C(password="{{ vault_hw_password }}") or
-    C(auth_token="{{ lookup('ansible.builtin.env', 'HW_AUTH_TOKEN') }}").
+  - >-
+    Options are keyword arguments of the lookup call, so their values are Jinja expressions, as for any lookup:
+    a variable, such as O(password=vault_hw_password), or another lookup, such as
+    O(auth_token=lookup('ansible.builtin.env', 'RES_AUTH_TOKEN'\)). A quoted C({{ ... }}) is not rendered
+    there; it would be sent as it is.
   - Pass secrets through variables (Ansible Vault) or the E(HW_*) environment, never as literal text in the
     lookup call. When a task fails, Ansible quotes the task's own lines in the error, and a literal secret
     written there would be shown with them.
@@ -118,6 +121,22 @@ _raw:
     - With O(query), the value of the query instead, as a list.
   type: list
   elements: raw
+  sample:
+    - service_id: 84746641-9af3-4fa6-b6ed-850e1f63416c
+      service_name: res-rank-prod
+      description: Production ranking model (DeepFM) behind the home feed
+      infer_type: real-time
+      status: running
+      is_shared: false
+      invocation_times: 5000
+      failed_times: 12
+      failure_rate: 0.0024
+      publish_time: 1547866687137
+      publish_time_iso: "2019-01-19T02:58:07.137Z"
+      update_time: 1547866687137
+      update_time_iso: "2019-01-19T02:58:07.137Z"
+      project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+      workspace_id: "0"
 """
 
 from ansible import constants as C

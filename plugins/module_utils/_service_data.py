@@ -285,7 +285,10 @@ def pending_services(services, service_filter, wait_status):
 
     A matched service whose status is not in ``wait_status`` is pending, and so
     is an expected name or ID (see ServiceFilter.expected) that no service has yet.
+    As in ServiceFilter, a documented status in other case stands for it.
     """
+    documented = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
+    wait_status = [documented.get(status.lower(), status) for status in wait_status]
     pending = ["%s (%s) is %s" % (service["service_name"], service["service_id"], service["status"])
                for service in services if service["status"] not in wait_status]
     for field, value in service_filter.expected():

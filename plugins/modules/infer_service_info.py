@@ -41,6 +41,8 @@ options:
   wait_status:
     description:
       - The statuses that end the wait.
+      - As for O(status), the statuses RES documents (V(deploying), V(running), V(stopped), V(concerning)) match in
+        any case (V(Running) is V(running)); any other value is matched exactly as given.
     type: list
     elements: str
     default: [running]
@@ -84,7 +86,7 @@ EXAMPLES = r"""
 - name: No service may be concerning
   ansible.builtin.assert:
     that: res.summary.by_status.concerning | default(0) == 0
-    fail_msg: "{{ res.summary.by_status.concerning }} services are concerning"
+    fail_msg: "{{ res.summary.by_status.concerning | default(0) }} services are concerning"
 
 - name: The ranking services must be running
   hwc.res.infer_service_info:
@@ -181,6 +183,7 @@ services:
       description: Service description; V(null) when the API sent none.
       type: str
       returned: always
+      sample: Production ranking model (DeepFM) behind the home feed
     infer_type:
       description: Service type; V(real-time) for a real-time service.
       type: str
@@ -194,9 +197,13 @@ services:
       returned: always
       sample: running
     is_shared:
-      description: Whether the service is shared.
+      description:
+        - Whether the service is shared.
+        - The text V(true) or V(false) (any case) is read as the boolean; any other value that is not a boolean is
+          V(null), with a warning.
       type: bool
-      returned: always
+      returned: when the API sent it
+      sample: false
     invocation_times:
       description: Total calls of the service; V(null), with a warning, when the API sent something that is not a number.
       type: int
@@ -214,22 +221,28 @@ services:
       returned: always
       sample: 0.0024
     publish_time:
-      description: When the service was launched, in milliseconds since the epoch.
+      description: When the service was launched, in milliseconds since the epoch, as the API sent it.
       type: int
-      returned: always
+      returned: when the API sent it
       sample: 1547866687137
     publish_time_iso:
-      description: RV(services[].publish_time) in ISO 8601, UTC.
+      description:
+        - RV(services[].publish_time) in ISO 8601, UTC.
+        - V(null) when the API sent no C(publish_time), or one that is not a time in epoch milliseconds (with a
+          warning).
       type: str
       returned: always
       sample: "2019-01-19T02:58:07.137Z"
     update_time:
-      description: When the service was last updated, in milliseconds since the epoch.
+      description: When the service was last updated, in milliseconds since the epoch, as the API sent it.
       type: int
-      returned: always
+      returned: when the API sent it
       sample: 1547866687137
     update_time_iso:
-      description: RV(services[].update_time) in ISO 8601, UTC.
+      description:
+        - RV(services[].update_time) in ISO 8601, UTC.
+        - V(null) when the API sent no C(update_time), or one that is not a time in epoch milliseconds (with a
+          warning).
       type: str
       returned: always
       sample: "2019-01-19T02:58:07.137Z"
@@ -247,11 +260,14 @@ services:
       description: URL of the service's inference API.
       type: str
       returned: when O(details=true)
+      sample: https://8f7abc92ae1347e99d5f90d170ea2799.apigw.southchina.huaweicloud.com/v1/infers/84746641-9af3-4fa6-b6ed-850e1f63416c
     flows:
-      description: The service's flows, as the API sent them.
+      description: The service's flows, as the API sent them; V([]) when it sent none.
       type: list
       elements: raw
       returned: when O(details=true)
+      sample: [{"name": "flow_2", "flow_id": "cb8180177f5d4f29a6c75386c8e38090", "ratio": 0,
+                "rules": [{"candidate_uuid": "d87b308e4d3c4e1ea8f0f1756fb8c11e"}]}]
 summary:
   description: Counts over RV(services).
   returned: success, when a project or the details of a service could not be read, and on a O(wait) timeout
@@ -281,27 +297,41 @@ failed_projects:
   elements: dict
   contains:
     project_id:
-      description: The project; V(null) when it was to be derived from the credentials and could not be.
+      description: >-
+        The project; when O(project_id) is not set, the ID derived from the credentials; V(null) only when it was
+        to be derived and could not be.
       type: str
+      sample: 1b2c3d4e5f60718293a4b5c6d7e8f90a
     workspace_id:
       description: The workspace.
       type: str
+      sample: "0"
     service_id:
       description: The service whose details could not be read; V(null) when the service list could not be read.
       type: str
+      sample: 84746641-9af3-4fa6-b6ed-850e1f63416c
     msg:
       description: What went wrong, naming the project, the workspace and (for details) the service.
       type: str
+      sample: >-
+        Could not read project 1b2c3d4e5f60718293a4b5c6d7e8f90a, workspace 0: RES GET
+        /v1/1b2c3d4e5f60718293a4b5c6d7e8f90a/infer-services failed with HTTP 401 Unauthorized: res.2301: Failed to
+        resolve the token from the request. Check the credentials and that they may read this project. Request ID:
+        6a82defd5981bb609e8f22c9617d6eaf.
     status_code:
       description: HTTP status of the failed request; V(null) when no HTTP answer came.
       type: int
+      sample: 401
     error_code:
       description: Error code the API sent; V(null) when it sent none.
       type: str
+      sample: res.2301
 query_result:
   description: The value of O(query) applied to RV(services).
   returned: when O(query) is given
   type: raw
+  sample: [{"name": "res-rank-prod",
+            "url": "https://8f7abc92ae1347e99d5f90d170ea2799.apigw.southchina.huaweicloud.com/v1/infers/84746641-9af3-4fa6-b6ed-850e1f63416c"}]
 status_code:
   description: HTTP status of the failed request.
   returned: on failure, when an HTTP answer came
@@ -321,16 +351,19 @@ error_msg:
     - Secrets the API echoed are replaced with C(<redacted>).
   returned: on failure, when the API sent one
   type: str
+  sample: "Incorrect IAM authentication information: decrypt token fail"
 encoded_authorization_message:
   description:
     - IAM's encoded reason for a denied request; decode it with IAM's decode-authorization API to learn which
       permission is missing.
   returned: on failure, when the API sent one
   type: str
+  sample: 4Rt5Kg3S0ex1R2mXwFZ7FqOK2fVjHj0S4gJ1nrYbq0lJxBf6X7VuVTh3c1pq9oA2Tg8LmD5yE0wqN6sHkP3vC9a
 request_id:
   description: The C(X-Request-Id) of the failed request, for Huawei Cloud support.
   returned: on failure, when the API sent one
   type: str
+  sample: 6a82defd5981bb609e8f22c9617d6eaf
 """
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib

@@ -26,3 +26,11 @@ def simulator():
 @pytest.fixture
 def ansible(simulator, tmp_path):
     return Ansible(simulator, tmp_path)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many documentation examples ran and how many are marked not to, when test_doc_examples.py ran."""
+    reports = [report for reports in terminalreporter.stats.values() for report in reports]
+    if any("test_doc_examples.py" in getattr(report, "nodeid", "") for report in reports):
+        from doc_examples import counts_line  # pylint: disable=import-outside-toplevel
+        terminalreporter.write_line(counts_line())

@@ -18,8 +18,9 @@ description:
     the RV(hwc.res.infer_service_info#module:services) that the M(hwc.res.infer_service_info) module returns
     (for V(removed), as it was last seen). V(status_changed) events also carry C(previous_status)."
   - "A project that cannot be read (after the client's retries) makes one V(read_failed) event per poll, with
-    C(message) saying why instead of C(service); its last good state is kept, and polling goes on. C(project_id)
-    is null when it was to be derived from the credentials and the failure came first."
+    C(message) saying why instead of C(service); its last good state is kept, and polling goes on."
+  - "The C(project_id) of an event is the project; when O(project_id) is not set, the ID derived from the
+    credentials; null only when it was to be derived and could not be."
   - The first good poll of a project and workspace is its baseline. Only a change of C(status) is a
     V(status_changed) event; other fields (counters, times) changing make no event.
   - Requests run in a worker thread, so the rulebook's event loop is never blocked; projects are read

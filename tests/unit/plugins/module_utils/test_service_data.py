@@ -254,6 +254,16 @@ def test_pending_names_services_not_in_wait_status_and_missing_exact_names():
     assert pending_services(SERVICES[:2], ServiceFilter(names=["res-rank-prod"]), ["running"]) == []
 
 
+def test_wait_status_matches_documented_statuses_in_any_case_as_the_status_filter_does():
+    statuses = ["Running", "STOPPED"]
+    assert [s["service_id"] for s in ServiceFilter(statuses=statuses).apply(SERVICES)] == ["1", "2", "3"]
+    assert pending_services(SERVICES, ServiceFilter(), statuses) == ["Res-Rank-upper (4) is concerning"]
+    # Any other status is matched exactly as written, since RES may add statuses.
+    assert pending_services(SERVICES, ServiceFilter(), ["running", "Concerning-Soon"]) == [
+        "res-recall (3) is stopped", "Res-Rank-upper (4) is concerning"]
+    assert pending_services([dict(SERVICES[0], status="Warming")], ServiceFilter(), ["Warming"]) == []
+
+
 def test_query():
     assert run_query(SERVICES, "[?status=='running'].service_name") == ["res-rank-prod", "res-rank-canary"]
     assert run_query([], "length(@)") == 0
