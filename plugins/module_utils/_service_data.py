@@ -39,6 +39,14 @@ _LONE_SURROGATE = re.compile(u"[\ud800-\udfff]")
 _BOOLEAN_TEXT = {"true": True, "false": False}
 
 
+_DOCUMENTED_BY_CASE = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
+
+
+def documented_status(status):
+    """A documented status written in other case stands for it (filters, waits); any other value is kept."""
+    return _DOCUMENTED_BY_CASE.get(status.lower(), status) if isinstance(status, str) else status
+
+
 class _TooDeep(Exception):
     pass
 
@@ -236,8 +244,7 @@ class ServiceFilter:
     def __init__(self, service_ids=None, names=None, statuses=None, infer_type=None, is_shared=None):
         self.service_ids = list(service_ids or [])
         self.names = list(names or [])
-        documented = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
-        self.statuses = [documented.get(status.lower(), status) for status in statuses or []]
+        self.statuses = [documented_status(status) for status in statuses or []]
         self.warnings = ["status %s is not a documented status (%s); only services with exactly this status "
                          "match." % (_excerpt(status), ", ".join(DOCUMENTED_STATUSES))
                          for status in self.statuses if status not in DOCUMENTED_STATUSES]
@@ -287,8 +294,7 @@ def pending_services(services, service_filter, wait_status):
     is an expected name or ID (see ServiceFilter.expected) that no service has yet.
     As in ServiceFilter, a documented status in other case stands for it.
     """
-    documented = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
-    wait_status = [documented.get(status.lower(), status) for status in wait_status]
+    wait_status = [documented_status(status) for status in wait_status]
     pending = ["%s (%s) is %s" % (service["service_name"], service["service_id"], service["status"])
                for service in services if service["status"] not in wait_status]
     for field, value in service_filter.expected():
@@ -354,7 +360,7 @@ def state_change(service, state):
         return (DELETE if service is not None else None), None
     if service is None:
         return None, None
-    status = _documented(service["status"])
+    status = documented_status(service["status"])
     if state == "stopped":
         return (None if status == "stopped" else STOP), None
     if status in ("running", "deploying"):
@@ -380,12 +386,4 @@ def state_pending(services, service_id, state):
     # A concerning service runs, unhealthy: no wait would see it change.
     reached = ("running", "concerning") if state == "running" else (state,)
     return ["%s (%s) is %s" % (service["service_name"], service["service_id"], service["status"])
-            for service in listed if _documented(service["status"]) not in reached]
-
-
-def _documented(status):
-    """A documented status written in other case stands for it, as in the filters."""
-    return _DOCUMENTED_BY_CASE.get(status.lower(), status) if isinstance(status, str) else status
-
-
-_DOCUMENTED_BY_CASE = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
+            for service in listed if documented_status(service["status"]) not in reached]
