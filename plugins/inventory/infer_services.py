@@ -167,6 +167,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = "hwc.res.infer_services"
     INVENTORY_FILE_SUFFIXES = ("infer_services.yml", "infer_services.yaml")
+    # Set by _populate for the hosts it adds: the options every host needs, and the groups made so far.
+    _connection = None
+    _constructed = None
+    _groups = None
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(self.INVENTORY_FILE_SUFFIXES)
@@ -225,6 +229,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 for read in orchestrator.read() if not read.error]
 
     def _populate(self, blocks, service_filter):
+        # Options every host needs, read once rather than for each of thousands of hosts.
+        self._connection = self.get_option("connection")
+        constructed = [self.get_option(name) for name in ("compose", "groups", "keyed_groups")]
+        self._constructed = constructed + [self.get_option("strict")] if any(constructed) else None
+        self._groups = {}
         services, repeated = distinct_services([dict(service, region=block["region"])
                                                 for block in blocks for service in service_filter.apply(block["services"])])
         for service in repeated:
@@ -290,28 +299,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _keyed_group_names(self, services, var_names):
         """The groups keyed_groups would make: the services added once to a scratch inventory under names no group has."""
-        real = self.inventory
-        self.inventory = InventoryData()
+        real, real_groups = self.inventory, self._groups
+        self.inventory, self._groups = InventoryData(), {}
         self.inventory.add_group(ALL_GROUP)
         try:
             for index, service in enumerate(services):
                 self._add_service_host(u"\u2063probe-%d" % index, service, var_names)
             return set(self.inventory.groups)
         finally:
-            self.inventory = real
+            self.inventory, self._groups = real, real_groups
 
     def _add_service_host(self, name, service, var_names):
         host = self.inventory.add_host(make_unsafe(name), group=ALL_GROUP)
         for key, value in service.items():
             if var_names[key] is not None:
                 self.inventory.set_variable(host, var_names[key], make_unsafe(value))
-        if self.get_option("connection"):
-            self.inventory.set_variable(host, "ansible_connection", self.get_option("connection"))
-        # Sanitizing turns every character but letters, digits and _ into _: no template survives it.
+        if self._connection:
+            self.inventory.set_variable(host, "ansible_connection", self._connection)
         for group in ("status_%s" % service["status"], "project_%s" % service["project_id"]):
-            self.inventory.add_child(self.inventory.add_group(self._sanitize_group_name(group)), host)
-        strict = self.get_option("strict")
-        host_vars = self.inventory.get_host(host).get_vars()
-        self._set_composite_vars(self.get_option("compose"), host_vars, host, strict=strict)
-        self._add_host_to_composed_groups(self.get_option("groups"), host_vars, host, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), host_vars, host, strict=strict)
+            self.inventory.add_child(self._group(group), host)
+        if self._constructed:
+            compose, groups, keyed_groups, strict = self._constructed
+            host_vars = self.inventory.get_host(host).get_vars()
+            self._set_composite_vars(compose, host_vars, host, strict=strict)
+            self._add_host_to_composed_groups(groups, host_vars, host, strict=strict)
+            self._add_host_to_keyed_groups(keyed_groups, host_vars, host, strict=strict)
+
+    def _group(self, name):
+        """The group ``name`` sanitized, added to the inventory the first time a host needs it."""
+        if name not in self._groups:
+            # Sanitizing turns every character but letters, digits and _ into _: no template survives it.
+            self._groups[name] = self.inventory.add_group(self._sanitize_group_name(name))
+        return self._groups[name]
