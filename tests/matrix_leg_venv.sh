@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make matrix-leg` calls it to build the virtualenv of one compatibility leg:
+# tests/matrix_leg.sh (`make matrix-leg`) calls it to build the virtualenv of one compatibility leg:
 #
 #   matrix_leg_venv.sh LEG_DIR NAME PYTHON CORE [OVERRIDES]
 #

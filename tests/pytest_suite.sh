@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make units`, `make functional` and `make matrix-leg` call it:
+# `make units`, `make functional` and tests/matrix_leg.sh (`make matrix-leg`) call it:
 #
 #   pytest_suite.sh LABEL PYTHON FOLDER [SELECTION...]
 #

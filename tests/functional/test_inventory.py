@@ -14,9 +14,8 @@ import time
 
 import pytest
 
-from harness import AUTH_METHODS, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, REPO, SAMPLE, iso_ms
+from harness import PROD_PROJECT_ID, PROJECT_ID, REPO, SAMPLE, iso_ms
 
-UNKNOWN_PROJECT_ID = "0000000000000000000000000000dead"
 INJECTED = "{{ lookup('pipe', 'id') }}"
 
 
@@ -42,59 +41,6 @@ def group_hosts(inventory, group):
     return inventory.get(group, {}).get("hosts", [])
 
 
-@pytest.mark.matrix
-def test_projects_workspaces_collisions_and_constructed_groups(ansible, simulator):
-    # Credentials as templates in the file, nothing in the environment: the vault / lookup('env') path.
-    inventory = listed(ansible.inventory('''
-plugin: hwc.res.infer_services
-user: "{{ lookup('ansible.builtin.env', 'RES_TEST_USER') }}"
-password: "{{ lookup('ansible.builtin.env', 'RES_TEST_PASSWORD') }}"
-domain: demo-domain
-projects:
-  - %s
-  - project_id: %s
-    workspace_id: ws-2
-  - project_id: %s
-    region: cn-north-4-prod
-  - %s
-keyed_groups:
-  - key: workspace_id
-    prefix: ws
-compose:
-  alert: failure_rate > 0.05
-''' % (PROJECT_ID, PROJECT_ID, PROD_PROJECT_ID, EAST_PROJECT_ID), auth=None,
-        env={"HW_PROJECT_ID": None, "RES_TEST_USER": CREDENTIALS["password"]["HW_USER_NAME"],
-             "RES_TEST_PASSWORD": CREDENTIALS["password"]["HW_USER_PASSWORD"]}))
-    hostvars = inventory["_meta"]["hostvars"]
-    main, prod = "res-rank-prod_" + PROJECT_ID, "res-rank-prod_" + PROD_PROJECT_ID
-    # Both colliding services are there, each named after its project; the others keep their names.
-    expected = ([main] + sample_names(PROJECT_ID)[1:] + sample_names(PROJECT_ID, "ws-2")
-                + [prod] + sample_names(PROD_PROJECT_ID)[1:] + sample_names(EAST_PROJECT_ID))
-    assert group_hosts(inventory, "infer_services") == expected
-    assert "res-rank-prod" not in hostvars
-    assert (hostvars[main]["project_id"], hostvars[prod]["project_id"]) == (PROJECT_ID, PROD_PROJECT_ID)
-    assert hostvars[prod]["region"] == "cn-north-4-prod"
-    assert hostvars["res-news-feed"]["workspace_id"] == "ws-2"
-    assert hostvars["res-rank-canary"]["alert"] is True and hostvars[main]["alert"] is False
-    assert hostvars["res-video-rank"]["ansible_connection"] == "local"
-    assert group_hosts(inventory, "ws_ws_2") == sample_names(PROJECT_ID, "ws-2")
-    assert group_hosts(inventory, "project_" + EAST_PROJECT_ID) == sample_names(EAST_PROJECT_ID)
-    assert sorted(group_hosts(inventory, "status_concerning")) == ["res-ctr-experiment", "res-rank-shadow"]
-    # One token per project (the two workspaces of one project share it), one list per workspace.
-    assert simulator.counters == {"token": 3, "projects": 0, "list": 4, "details": 0}
-
-
-@pytest.mark.parametrize("auth", AUTH_METHODS)
-def test_each_auth_method_reads_the_project_of_the_credentials(ansible, simulator, auth):
-    # The pre-issued token names its project; the others find it from IAM when HW_PROJECT_ID is not set.
-    run = ansible.inventory("plugin: hwc.res.infer_services\n", auth=auth,
-                            env={} if auth == "token" else {"HW_PROJECT_ID": None})
-    inventory = listed(run)
-    assert group_hosts(inventory, "infer_services") == sample_names(PROJECT_ID)
-    assert set(h["project_id"] for h in inventory["_meta"]["hostvars"].values()) == {PROJECT_ID}
-    assert simulator.counters["list"] == 1
-
-
 def test_graph_and_host_print_only_the_inventory(ansible, simulator):
     simulator.add_service(PROJECT_ID, {"service_name": "res-odd-counters", "invocation_times": "n/a"})
     config = "plugin: hwc.res.infer_services\nprojects: [%s, %s]\n" % (PROJECT_ID, PROD_PROJECT_ID)
@@ -110,20 +56,6 @@ def test_graph_and_host_print_only_the_inventory(ansible, simulator):
     variables = json.loads(host.stdout)
     assert variables["service_id"] == "6e333fd6-ef98-423a-9ebe-7b0dafcc7ae0"
     assert (variables["project_id"], variables["invocation_times"]) == (PROD_PROJECT_ID, 88723410)
-
-
-def test_a_failing_project_warns_or_fails_the_source(ansible):
-    config = "plugin: hwc.res.infer_services\nfail_on_errors: %s\nprojects: [%s, %s]\n"
-    lenient = ansible.inventory(config % ("false", UNKNOWN_PROJECT_ID, PROJECT_ID))
-    assert group_hosts(listed(lenient), "infer_services") == sample_names(PROJECT_ID)
-    assert "Could not read project %s, workspace 0: IAM POST /v3/auth/tokens failed with HTTP 401" % (
-        UNKNOWN_PROJECT_ID) in " ".join(lenient.stderr.split())  # ansible-core < 2.19 wraps warnings
-    # As AWX runs inventory updates: a source that fails fails the command.
-    strict = ansible.inventory(config % ("true", UNKNOWN_PROJECT_ID, PROJECT_ID),
-                               env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
-    assert strict.rc != 0, strict
-    assert "Could not read project %s, workspace 0" % UNKNOWN_PROJECT_ID in " ".join(strict.stderr.split())
-    assert "res-rank-canary" not in strict.stdout
 
 
 def test_a_fresh_cache_makes_no_request_until_flushed(ansible, simulator, tmp_path):

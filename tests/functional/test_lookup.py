@@ -7,18 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import textwrap
-
 import pytest
 
-from ansible.parsing.vault import VaultLib, VaultSecret
-
-from harness import AUTH_METHODS, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, iso_ms, task_play
+from harness import EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, iso_ms, task_play
 
 INJECTED = "{{ lookup('pipe', 'id') }}"
-VAULT_PASSWORD = "functional-vault-password"
-WORKSPACE_0 = [s["service_name"] for s in next(p for p in SAMPLE["projects"] if p["id"] == PROJECT_ID)
-               ["workspaces"]["0"]]
 
 
 def fact(run, task, name):
@@ -69,46 +62,6 @@ def test_loop_pick_details_query_workspaces_and_on_missing_warn(ansible, simulat
     assert fact(run, "Names in another workspace", "ws2") == ["res-news-feed", "res-search-rerank"]
     assert fact(run, "A missing term only warns", "found") == ["res-recall-v1"]
     assert "The term 'res-gone' matches the name or ID of no service" in " ".join(run.stderr.split())
-
-
-def vaulted(text):
-    """``text`` as an inline !vault value (YAML), encrypted with VAULT_PASSWORD."""
-    ciphertext = VaultLib([("default", VaultSecret(VAULT_PASSWORD.encode()))]).encrypt(text).decode()
-    return "!vault |\n" + textwrap.indent(ciphertext, " " * 8)
-
-
-def test_every_auth_method_through_templated_options_from_vault_and_env(ansible, simulator, tmp_path):
-    # No HW_* credentials: each lookup gets its own, from a vaulted variable or lookup('env').
-    (tmp_path / "vault-password").write_text(VAULT_PASSWORD)
-    password, aksk, temporary, token = (CREDENTIALS[auth] for auth in ("password", "aksk", "temporary", "token"))
-    assert sorted(CREDENTIALS) == AUTH_METHODS
-    run = ansible.playbook('''
-- name: functional test
-  hosts: localhost
-  gather_facts: false
-  vars:
-    vault_res_password: %s
-    names: "[].service_name"
-  tasks:
-    - name: Every auth method
-      ansible.builtin.set_fact:
-        password: "{{ query('hwc.res.infer_services', user='%s', domain='%s', password=vault_res_password,
-                            query=names) }}"
-        aksk: "{{ query('hwc.res.infer_services', access_key=lookup('ansible.builtin.env', 'RES_AK'),
-                        secret_key=lookup('ansible.builtin.env', 'RES_SK'), query=names) }}"
-        temporary: "{{ query('hwc.res.infer_services', access_key='%s', secret_key='%s',
-                             security_token=lookup('ansible.builtin.env', 'RES_ST'), query=names) }}"
-        token: "{{ query('hwc.res.infer_services', auth_token=lookup('ansible.builtin.env', 'RES_TOKEN'),
-                         query=names) }}"
-''' % (vaulted(password["HW_USER_PASSWORD"]), password["HW_USER_NAME"], password["HW_DOMAIN_NAME"],
-       temporary["HW_ACCESS_KEY"], temporary["HW_SECRET_KEY"]),
-        auth=None, args=["--vault-password-file", str(tmp_path / "vault-password")],
-        env={"RES_AK": aksk["HW_ACCESS_KEY"], "RES_SK": aksk["HW_SECRET_KEY"],
-             "RES_ST": temporary["HW_SECURITY_TOKEN"], "RES_TOKEN": token["HW_AUTH_TOKEN"]})
-    assert run.rc == 0, run
-    facts = run.task("Every auth method")["result"]["ansible_facts"]
-    assert facts == dict((auth, WORKSPACE_0) for auth in AUTH_METHODS)
-    assert simulator.counters["token"] == 1  # only the password method asks IAM for one
 
 
 def test_failures_are_lookup_errors_with_clear_messages(ansible, simulator):

@@ -30,7 +30,8 @@ UNWANTED_PARTS = (
     "*.pyc", "*.pyo", ".coverage*", "*.tar.gz", "*.retry", "importer_result.json",
 )
 # Paths unwanted as a whole (relative to the collection root).
-UNWANTED_PATHS = ("tests/output", "tests/output/*", "changelogs/.plugin-cache.yaml")
+UNWANTED_PATHS = ("tests/output", "tests/output/*", "changelogs/.plugin-cache.yaml",
+                  "tests/integration/integration_config.yml")
 REQUIRED = (
     "MANIFEST.json", "FILES.json", "README.md", "LICENSE", "LICENSES/GPL-3.0-or-later.txt",
     "requirements.txt", "meta/runtime.yml", "changelogs/changelog.yaml",

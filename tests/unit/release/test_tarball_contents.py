@@ -50,6 +50,7 @@ def test_a_clean_tarball_passes(tmp_path, capsys):
     ".venv/bin/python",
     "build/hwc-res-1.0.0.tar.gz",
     "changelogs/.plugin-cache.yaml",
+    "tests/integration/integration_config.yml",
     "importer_result.json",
     ".coverage",
 ])
