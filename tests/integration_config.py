@@ -23,6 +23,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import requests
 import yaml
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "simulator" / "sample_data.json"
@@ -42,6 +43,23 @@ def valid_token(data, for_project):
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     return next(token["token"] for token in data["auth_tokens"]
                 if token["project_id"] == for_project and token["expires_at"] > now)
+
+
+def served(data, shift_ms):
+    """The data as the simulator serves it: every service time moved by ``shift_ms`` (see its recorded_at)."""
+    data = json.loads(json.dumps(data))
+    for project in data["projects"]:
+        for services in project["workspaces"].values():
+            for service in services:
+                for field in ("publish_time", "update_time"):
+                    if isinstance(service.get(field), int):
+                        service[field] += shift_ms
+    return data
+
+
+def time_shift_ms(url):
+    """What the simulator added to the data file's times when it loaded them."""
+    return requests.get(url + "/_sim/time-shift", timeout=10).json()["ms"]
 
 
 def config(url, data):
@@ -66,7 +84,7 @@ def config(url, data):
                           "security_token": temporary["security_token"]},
             "token": {"auth_token": valid_token(data, main), "project_id": main},
         },
-        # project ID -> workspace ID -> the services as the data file lists them.
+        # project ID -> workspace ID -> the services as the simulator serves them.
         "res_sample_services": dict((project["id"], project["workspaces"]) for project in data["projects"]),
     }
 
@@ -92,8 +110,9 @@ def main(argv):
               % (argv[0], PORT_WAIT_SECONDS), file=sys.stderr)
         return 1
     data_file = Path(argv[1]) if len(argv) == 2 else DEFAULT_DATA
-    data = json.loads(data_file.read_text(encoding="utf-8"))
-    variables = config("http://127.0.0.1:%d" % port, data)
+    url = "http://127.0.0.1:%d" % port
+    data = served(json.loads(data_file.read_text(encoding="utf-8")), time_shift_ms(url))
+    variables = config(url, data)
     text = yaml.safe_dump(variables, default_flow_style=False, sort_keys=True, allow_unicode=True, width=120)
     sys.stdout.write("---\n" + HEADER + text)
     return 0

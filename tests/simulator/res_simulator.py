@@ -1082,6 +1082,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return HttpReply(200, {"faults": sim.faults, "faults_served": sim.faults_served})
             if route == ("GET", "/_sim/writes"):
                 return HttpReply(200, {"writes": sim.writes})
+            if route == ("GET", "/_sim/time-shift"):
+                return HttpReply(200, {"ms": sim.time_shift_ms})
             if route == ("POST", "/_sim/reset"):
                 sim.reset_counters()
                 sim.clear_faults()
