@@ -50,7 +50,7 @@ options:
         make, becomes C(<name>_<service_id>), with a warning.
       - A name that could be a template, or that AWX, host patterns or inventory files would misread, is not
         used; the host is C(service_<service_id>), with a warning, and the service name stays in the host var
-        C(service_name). Such a name holds C({), C(}), C(#), C(:), C(,), C([), C(]), a quote, a backslash,
+        C(service_name). Such a name holds a brace, C(#), C(:), C(,), a square bracket, a quote, a backslash,
         C(/) or a control or other invisible character, has a blank at either end, starts with C(!), C(&),
         C(~), C(@) or C(;), or is longer than 255 characters.
       - A service or project ID that could not stand in a host name (or is longer than 64 characters) stands
