@@ -13,7 +13,7 @@ module: infer_service
 short_description: Start, stop or delete a Huawei Cloud RES inference service
 version_added: 1.1.0
 description:
-  - Brings one inference service of a Huawei Cloud Recommender System (RES) project and workspace to a state:
+  - Brings one inference service of a Huawei Cloud Recommender System (RES) project and workspace to a state,
     running, stopped, or deleted.
   - Reads the service list once to find the service, decides, then sends at most one write, a C(PATCH) of the
     service's status or a C(DELETE) of the service, on the same authentication, retries and deadlines as
@@ -62,7 +62,7 @@ notes:
   - Credentials that only read (a read-only IAM user for compliance jobs) are refused on the write, with the HTTP
     status and the error code RES sends; the task then says that nothing was changed.
   - A failed task says whether anything was changed, in its message and in RV(changed). A write that got no answer
-    after the retries (a timeout, or HTTP 5xx) may still have been applied: the message then says that this is not
+    after the retries (a timeout, or HTTP 5xx) may still have been applied; the message then says that this is not
     known, and RV(changed) is V(false).
 attributes:
   check_mode:
