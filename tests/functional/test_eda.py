@@ -80,6 +80,24 @@ def _stop(process):
             process.wait(timeout=20)
 
 
+def _start_rulebook(ansible, tmp_path, rulebook, variables):
+    """ansible-rulebook running ``rulebook`` of the installed collection with ``variables``; (process, its log)."""
+    env = ansible.env(PYTHONPATH=None, ANSIBLE_CALLBACK_PLUGINS=None, ANSIBLE_CALLBACKS_ENABLED=None)
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(_install_collection(tmp_path, env))
+    variables_file = tmp_path / "vars.yml"
+    variables_file.write_text(yaml.safe_dump(variables))
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
+        "ansible_connection": "local", "ansible_python_interpreter": env["ANSIBLE_PYTHON_INTERPRETER"]}}}}))
+    log = tmp_path / "rulebook.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(BIN / "ansible-rulebook"), "--rulebook", rulebook, "-i", str(inventory),
+             "--vars", str(variables_file)],
+            env=env, cwd=str(tmp_path), stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    return process, log
+
+
 def test_the_example_rulebook_reports_status_changes_and_runs_no_service_text(ansible, simulator, tmp_path):
     """The report playbook gets each event and stores it; service text that is a template is stored, never run."""
     _require_tools()
@@ -94,20 +112,9 @@ def test_the_example_rulebook_reports_status_changes_and_runs_no_service_text(an
     }
     for service_id, name in hostile.items():
         simulator.add_service(PROJECT_ID, {"service_id": service_id, "service_name": name, "status": "running"})
-    env = ansible.env(PYTHONPATH=None, ANSIBLE_CALLBACK_PLUGINS=None, ANSIBLE_CALLBACKS_ENABLED=None)
-    env["ANSIBLE_COLLECTIONS_PATH"] = str(_install_collection(tmp_path, env))
     report = tmp_path / "events.jsonl"
-    variables = tmp_path / "vars.yml"
-    variables.write_text(yaml.safe_dump({"watch_interval": 1, "report_file": str(report)}))
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
-        "ansible_connection": "local", "ansible_python_interpreter": env["ANSIBLE_PYTHON_INTERPRETER"]}}}}))
-    log = tmp_path / "rulebook.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(BIN / "ansible-rulebook"), "--rulebook", "hwc.res.infer_service_watch", "-i", str(inventory),
-             "--vars", str(variables)],
-            env=env, cwd=str(tmp_path), stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    process, log = _start_rulebook(ansible, tmp_path, "hwc.res.infer_service_watch",
+                                   {"watch_interval": 1, "report_file": str(report)})
     try:
         # Two list requests: the first poll (the baseline) is complete.
         _wait_for(lambda: simulator.counters["list"] >= 2, "baseline poll", process, log)
@@ -163,23 +170,11 @@ def test_the_heal_rulebook_starts_listed_services_that_stop_once_per_window_and_
     for service_id, name in dict(listed_hostile, **unlisted_hostile).items():
         simulator.add_service(PROJECT_ID, {"service_id": service_id, "service_name": name, "status": "running"})
     simulator.add_service(PROJECT_ID, {"service_id": "late-id", "service_name": "res-keep-late", "status": "running"})
-    env = ansible.env(PYTHONPATH=None, ANSIBLE_CALLBACK_PLUGINS=None, ANSIBLE_CALLBACKS_ENABLED=None)
-    env["ANSIBLE_COLLECTIONS_PATH"] = str(_install_collection(tmp_path, env))
-    variables = tmp_path / "vars.yml"
-    variables.write_text(yaml.safe_dump({
+    healed = [RANK_PROD_ID] + sorted(listed_hostile)
+    process, log = _start_rulebook(ansible, tmp_path, "hwc.res.infer_service_heal", {
         "watch_interval": 1, "heal_wait_sleep": 1, "heal_wait_timeout": 60,
         "keep_running": ["res-rank-prod", "RES-RANK-CANARY", "res-rank-*", "res-recall-v1", "res-keep-late",
-                         "res-not-there"] + sorted(listed_hostile.values())}))
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
-        "ansible_connection": "local", "ansible_python_interpreter": env["ANSIBLE_PYTHON_INTERPRETER"]}}}}))
-    log = tmp_path / "rulebook.log"
-    healed = [RANK_PROD_ID] + sorted(listed_hostile)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(BIN / "ansible-rulebook"), "--rulebook", "hwc.res.infer_service_heal", "-i", str(inventory),
-             "--vars", str(variables)],
-            env=env, cwd=str(tmp_path), stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+                         "res-not-there"] + sorted(listed_hostile.values())})
     try:
         _wait_for(lambda: simulator.counters["list"] >= 2, "baseline poll", process, log)
         for service_id in [RANK_PROD_ID, RANK_CANARY_ID] + sorted(listed_hostile) + sorted(unlisted_hostile):

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -22,14 +23,7 @@ from template_injection import commands_that_ran, hostile_texts
 from test_eda_playbook import _write_extravars
 
 RULE = "Start a service of keep_running that turned stopped"
-
-
-def _playbook_as_run_playbook_copies_it(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    playbook = project / "hwc.res.heal_service"
-    shutil.copy(str(REPO / "playbooks" / "heal_service.yml"), str(playbook))
-    return playbook
+PLAYBOOK_NAME = "hwc.res.heal_service"  # how the rulebook names the playbook
 
 
 def _hostile_stopped_service(simulator, texts):
@@ -54,7 +48,10 @@ def _run_heal(ansible, tmp_path, event, writer="run_playbook"):
         "heal_service_wait_timeout": 30, "heal_service_wait_sleep": 1,
         "ansible_eda": {"ruleset": "Keep Huawei Cloud RES inference services running", "rule": RULE, "event": event},
     }, writer)
-    return ansible.playbook(_playbook_as_run_playbook_copies_it(tmp_path), args=["-e", "@%s" % extravars])
+    # ansible-rulebook copies a collection's playbook into the project folder under the name it was given.
+    (tmp_path / "project").mkdir()
+    playbook = shutil.copy(str(REPO / "playbooks" / "heal_service.yml"), str(tmp_path / "project" / PLAYBOOK_NAME))
+    return ansible.playbook(Path(playbook), args=["-e", "@%s" % extravars])
 
 
 def _writes(simulator):
