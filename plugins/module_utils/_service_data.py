@@ -371,8 +371,8 @@ def state_change(service, state):
     if status == "concerning":
         return None, ("%s is running but concerning; RES has no call that restarts a service, so it is left as it "
                       "is." % label)
-    raise ResError("%s has the status %s, which RES does not document; whether it can be started is not known, "
-                   "so nothing was changed." % (label, _excerpt(service["status"])))
+    raise ResError("%s has the status %s, which RES does not document; whether it can be started is not known." % (
+        label, _excerpt(service["status"])))
 
 
 def state_pending(services, service_id, state):

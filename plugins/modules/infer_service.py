@@ -13,8 +13,8 @@ module: infer_service
 short_description: Start, stop or delete a Huawei Cloud RES inference service
 version_added: 1.1.0
 description:
-  - Brings one inference service of a Huawei Cloud Recommender System (RES) project and workspace to the state
-    O(state) names, running, stopped or deleted.
+  - Brings one inference service of a Huawei Cloud Recommender System (RES) project and workspace to a state,
+    running, stopped, or deleted.
   - Reads the service list once to find the service, decides, then sends at most one write, a C(PATCH) of the
     service's status or a C(DELETE) of the service, on the same authentication, retries and deadlines as
     M(hwc.res.infer_service_info).
@@ -61,7 +61,9 @@ extends_documentation_fragment:
 notes:
   - Credentials that only read (a read-only IAM user for compliance jobs) are refused on the write, with the HTTP
     status and the error code RES sends; the task then says that nothing was changed.
-  - A failed task says whether anything was changed, in its message and in RV(changed).
+  - A failed task says whether anything was changed, in its message and in RV(changed). A write that got no answer
+    after the retries (a timeout, or HTTP 5xx) may still have been applied; the message then says that this is not
+    known, and RV(changed) is V(false).
 attributes:
   check_mode:
     support: full
@@ -238,8 +240,8 @@ def apply_state(module, orchestrator):
         try:
             result["changed"] = orchestrator.change_state(service, change)
         except ResError as error:
-            module.fail_json(changed=False, service=service, **dict(error.to_result(), msg="%s Nothing was changed: "
-                                                                    "the %s was refused." % (error.message, change)))
+            module.fail_json(changed=False, service=service, **dict(error.to_result(), msg="%s %s" % (
+                error.message, _not_done(change, error))))
     done = _done(result["changed"], change, service)
     try:
         if params["wait"]:
@@ -272,6 +274,15 @@ def _done(changed, change, service):
         return ""
     return "RES accepted the %s of service %s (%s), but: " % (
         change, printable(service["service_name"]), printable(service["service_id"]))
+
+
+def _not_done(change, error):
+    """What a failed write must say of the change: refused, or not known when RES sent no answer that refuses it."""
+    if error.status_code is not None and error.status_code < 500:
+        return "Nothing was changed: the %s was refused." % change
+    # A timeout or a 5xx may come after RES did the work (the answer got lost on the way back).
+    return "Whether RES applied the %s is not known, as it sent no refusal: read the service's status before " \
+        "trying again." % change
 
 
 def _diff_view(service, change=None):

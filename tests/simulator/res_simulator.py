@@ -41,7 +41,7 @@ from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 
 def _load_by_path(name, path):
@@ -850,7 +850,8 @@ class _Handler(BaseHTTPRequestHandler):
         for method, pattern, name in self.ROUTES:
             match = pattern.match(self.url_path)
             if match and method == self.command:
-                endpoint, args = name, match.groups()
+                # A gateway decodes each path segment: a service ID is what the client quoted, not its quoting.
+                endpoint, args = name, tuple(unquote(arg) for arg in match.groups())
                 break
             known_path = known_path or bool(match)
         if endpoint is None and known_path:

@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -884,6 +885,18 @@ def test_the_write_log_entry_and_no_secret_in_it(sim):
     logged = json.dumps(sim.writes) + requests.get(sim.url + "/_sim/writes", timeout=10).text
     for secret in (TEMP_SK, TEMP_TOKEN, VALID_TOKEN, "MIISsim", "SDK-HMAC-SHA256", "Signature="):
         assert secret not in logged
+
+
+def test_a_service_id_is_read_from_its_quoted_path_segment(sim):
+    sim.start_seconds = 0
+    odd = sim.add_service(DEMO, {"service_name": "res-odd-id", "service_id": "{{ a/b }} 100%", "status": "stopped"})
+    url = details_url(sim, quote(odd["service_id"], safe=""))
+    assert token_get(url).json()["service"]["service_id"] == odd["service_id"]
+    assert token_write("PATCH", url, {"status": "running"}).json() == UPDATED
+    assert sim.service(DEMO, odd["service_id"])["status"] == "running"
+    assert token_write("DELETE", url).json() == DELETED
+    assert [(entry["path"], entry["service_id"], entry["applied"]) for entry in sim.writes] == [
+        ("/v1/%s/infer-services/%%7B%%7B%%20a%%2Fb%%20%%7D%%7D%%20100%%25" % DEMO, odd["service_id"], True)] * 2
 
 
 def test_writes_are_not_counted_as_reads_and_log_copies_are_detached(sim):

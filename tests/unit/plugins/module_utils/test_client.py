@@ -24,6 +24,7 @@ from ansible_collections.hwc.res.plugins.module_utils._service_data import Servi
 SAMPLE = json.loads((Path(__file__).resolve().parents[4] / "tests" / "simulator" / "sample_data.json").read_text())
 DEMO = SAMPLE["domains"][0]
 PROJECT_ID = "7f0f015577c437ffaf2486bfb279f705"
+RANK_PROD_ID = "ce3dc431-427d-4e9d-a591-4157781604cf"
 CREDENTIALS = {
     "password": {"user": DEMO["users"][0]["name"], "password": DEMO["users"][0]["password"], "domain": DEMO["name"]},
     "aksk": {"access_key": DEMO["access_keys"][0]["access"], "secret_key": DEMO["access_keys"][0]["secret"]},
@@ -125,6 +126,24 @@ def test_token_of_another_project_is_refused(sim):
     error = failure(sim, "token", auth_token="sim-token-cn-east-3-valid")
     assert (error.status_code, error.error_code) == (401, "res.2301")
     assert "Failed to resolve the token from the request." in error.message
+
+
+def test_a_refused_write_asks_for_credentials_that_may_change_services_and_a_refused_read_for_reading(sim):
+    sim.add_fault("update", "http_error", status=403, error_code="RES.5502", error_msg="Operation not registered.")
+    sim.add_fault("delete", "http_error", status=403, error_code="RES.5502", error_msg="Operation not registered.")
+    sim.add_fault("list", "http_error", status=403, error_code="RES.5502", error_msg="Operation not registered.")
+    refused = []
+    with make_client(sim, retries=0) as res:
+        for request in (lambda: res.update_status(RANK_PROD_ID, "stopped"), lambda: res.delete_service(RANK_PROD_ID),
+                        res.find_services):
+            with pytest.raises(ResError) as caught:
+                request()
+            refused.append(caught.value.message)
+    hint = "HTTP 403 Forbidden: RES.5502: Operation not registered. Check the credentials and that they may %s " \
+        "this project. Request ID: "
+    assert [hint % "change services in" in message for message in refused] == [True, True, False]
+    assert hint % "read" in refused[2]
+    assert [message.split(" /v1/")[0] for message in refused] == ["RES PATCH", "RES DELETE", "RES GET"]
 
 
 def test_wrong_password_names_iam_status_and_text(sim):

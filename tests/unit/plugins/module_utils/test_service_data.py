@@ -347,7 +347,7 @@ def test_a_concerning_service_is_left_running_with_a_warning():
 
 def test_a_status_res_does_not_document_is_not_started():
     with pytest.raises(ResError, match=r"service res-a \(id-a\) has the status 'failed', which RES does not "
-                                       r"document; whether it can be started is not known, so nothing was changed."):
+                                       r"document; whether it can be started is not known\.$"):
         state_change(listed("res-a", "id-a", "failed"), "running")
 
 

@@ -112,6 +112,18 @@ def test_a_refused_write_fails_saying_nothing_changed(connection, simulator):
     assert writes(simulator) == [("PATCH", RECALL_V1, {"status": "running"}, False)]
 
 
+def test_a_write_without_an_answer_does_not_claim_nothing_changed(connection, simulator):
+    simulator.add_fault("update", "http_error", status=504, body_kind="gateway", apply=True)
+    outcome = run_module(dict(connection, service_id=RECALL_V1, state="running", wait=False))
+    assert outcome.failed and outcome.result["status_code"] == 504
+    assert outcome.result["msg"].startswith("RES PATCH /v1/%s/infer-services/%s failed with HTTP 504" % (
+        PROJECT_ID, RECALL_V1))
+    assert outcome.result["msg"].endswith(
+        "Whether RES applied the start is not known, as it sent no refusal: read the service's status before trying "
+        "again.")
+    assert simulator.service(PROJECT_ID, RECALL_V1)["status"] == "deploying"  # it was applied
+
+
 def test_a_write_answered_5xx_is_retried(connection, simulator):
     simulator.add_fault("update", "http_error", times=1, status=503)
     outcome = run_module(dict(connection, service_id=RECALL_V1, state="running", retries=1, wait=False))
@@ -137,6 +149,16 @@ def test_a_deploying_service_needs_no_write_and_a_concerning_one_is_left_with_a_
     assert concerning.result["warnings"] == [
         "service res-ctr-experiment (%s) is running but concerning; RES has no call that restarts a service, so it "
         "is left as it is." % CTR]
+    assert simulator.writes == []
+
+
+def test_a_status_res_does_not_document_is_not_started_and_the_failure_says_so_once(connection, simulator):
+    failed = simulator.add_service(PROJECT_ID, {"service_name": "res-failed", "status": "failed"})
+    outcome = run_module(dict(connection, service_id=failed["service_id"], state="running"))
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.result["msg"] == (
+        "service res-failed (%s) has the status 'failed', which RES does not document; whether it can be started is "
+        "not known. Nothing was changed." % failed["service_id"])
     assert simulator.writes == []
 
 
