@@ -219,11 +219,10 @@ def reader_views(text, depth=5):
 
 def character_escapes(character):
     """Every way the encoders above write one character."""
-    utf8 = character.encode("utf-8")
+    utf8, utf16 = character.encode("utf-8"), character.encode("utf-16-be")
     escapes = ["".join("%%%02X" % byte for byte in utf8), "".join("%%%02x" % byte for byte in utf8),
                "&#%d;" % ord(character), "&#x%X;" % ord(character), "&#X%x;" % ord(character),
-               "".join("\\u%04x" % unit for unit in struct.unpack(">%dH" % (len(character.encode("utf-16-be")) // 2),
-                                                                   character.encode("utf-16-be")))]
+               "".join("\\u%04x" % unit for unit in struct.unpack(">%dH" % (len(utf16) // 2), utf16))]
     if character == " ":
         escapes.append("+")
     if ord(character) in codepoint2name:
