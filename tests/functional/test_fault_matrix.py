@@ -432,6 +432,9 @@ CASES.update({
 ODD_PASSWORD = u"Pw~(x) *-8d3f0b!'\u00e9-must-never-show"
 AUTH["odd_password"] = dict(AUTH["password"], password=(ODD_PASSWORD, "HW_USER_PASSWORD"))
 PASSWORD_ENCODINGS = ("java_url", "uri_component", "xml_decimal", "xml_hex", "double_percent")
+DEEPLY_ENCODED_PASSWORD = "password=" + PASSWORD.replace("-", "%2D")
+for _level in range(8):
+    DEEPLY_ENCODED_PASSWORD = ECHO_ENCODINGS["uri_component"](DEEPLY_ENCODED_PASSWORD)
 
 
 def echoed_password(encoding):
@@ -454,6 +457,12 @@ CASES.update({
         auth="token", setup=lambda sim: sim.add_fault("list", "echo", times=None, status=401, encodings=["hyphens"]),
         fragments=["HTTP 401", "X%2DAuth%2DToken: <redacted>;"], counters={"list": 1},
         absent=[AUTH_TOKEN.replace("-", "%2D")]),
+    # Encoded nine times over: too deep to search, so the API's text is withheld, and the message says so.
+    "error-text-encoded-too-deep": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=400, body={
+            "error_code": "APIGW.0201", "error_msg": DEEPLY_ENCODED_PASSWORD}),
+        fragments=["HTTP 400", "APIGW.0201: (the server's text is withheld: it may hold a secret in an encoded form)"],
+        counters={"list": 1}, absent=[DEEPLY_ENCODED_PASSWORD]),
 })
 
 
