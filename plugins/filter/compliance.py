@@ -24,6 +24,7 @@ from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     evaluate,
     junit_report,
     normalize_policy,
+    validated_now_ms,
 )
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import raised_as
 from ansible_collections.hwc.res.plugins.plugin_utils._unsafe import make_unsafe
@@ -32,14 +33,8 @@ display = Display()
 
 
 def _now_ms(now_ms):
-    if now_ms is None:
-        return int(time.time() * 1000)
-    try:
-        if isinstance(now_ms, bool):
-            raise ValueError()
-        return int(float(now_ms))
-    except (TypeError, ValueError):
-        raise AnsibleFilterError("now_ms must be a time in milliseconds since the epoch, not %r." % (now_ms,))
+    with raised_as(AnsibleFilterError):
+        return validated_now_ms(int(time.time() * 1000) if now_ms is None else now_ms)
 
 
 def _project_ids(project_ids):

@@ -17,9 +17,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import bisect
 import html
 import json
 import re
+from html.entities import html5
 from urllib.parse import quote, quote_plus
 
 # C0 (tab and newline included), DEL and C1: the characters a terminal acts on instead of showing.
@@ -32,19 +34,266 @@ def printable(text):
 
 
 REDACTED = "<redacted>"
+WITHHELD = "(the server's text is withheld: it may hold a secret in an encoded form)"
+
+# How many times over a text is decoded at most, into how many different texts (views), and how many
+# characters the decoders may read in all: a text of a megabyte gets a few views, a short one many.
+MAX_DECODING_DEPTH = 8
+MAX_VIEWS = 256
+MAX_DECODED_CHARACTERS = 1 << 23
+# A cut can change how the text beside it decodes: after this many rounds of cuts, the text is withheld.
+_MAX_CUT_ROUNDS = 4
+
+
+class _Withheld(Exception):
+    """The text cannot be cleared of every secret: it decodes too deep or too many ways, or cuts leave one."""
+
+
+def _utf8_sequence(data, index):
+    """(number of bytes, whether they are one valid character) of the UTF-8 sequence at ``data[index]``.
+
+    An invalid sequence is as long as its longest valid beginning (at least one byte): the
+    "replace" error handler, and so urllib.parse.unquote(), make one U+FFFD of it.
+    """
+    lead = data[index]
+    if lead < 0x80:
+        return 1, True
+    if 0xC2 <= lead <= 0xDF:
+        size, low, high = 2, 0x80, 0xBF
+    elif 0xE0 <= lead <= 0xEF:
+        size, (low, high) = 3, {0xE0: (0xA0, 0xBF), 0xED: (0x80, 0x9F)}.get(lead, (0x80, 0xBF))
+    elif 0xF0 <= lead <= 0xF4:
+        size, (low, high) = 4, {0xF0: (0x90, 0xBF), 0xF4: (0x80, 0x8F)}.get(lead, (0x80, 0xBF))
+    else:
+        return 1, False
+    length = 1
+    while length < size and index + length < len(data) and low <= data[index + length] <= high:
+        length, low, high = length + 1, 0x80, 0xBF
+    return length, length == size
+
+
+def _percent_pieces(match):
+    """The characters of a run of %XX bytes, as urllib.parse.unquote() decodes them: (start, end, text) each."""
+    data = bytes.fromhex(match.group().replace("%", ""))
+    start, index, pieces = match.start(), 0, []
+    while index < len(data):
+        length, valid = _utf8_sequence(data, index)
+        pieces.append((start + 3 * index, start + 3 * (index + length),
+                       data[index:index + length].decode("utf-8") if valid else u"\ufffd"))
+        index += length
+    return pieces
+
+
+def _percent_text(match):
+    return bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
+
+
+def _reference_pieces(match):
+    """A character reference as html.unescape() decodes it (one piece), or none when it is no reference."""
+    value = match.group()
+    if value[1] == "#":
+        digits = value.rstrip(";")[3 if value[2] in "xX" else 2:]
+        code = int(digits, 16 if value[2] in "xX" else 10) if len(digits) <= 8 else 0x110000
+        # html.unescape's own answer, except for plain printable ASCII (the common case, and faster);
+        # int() in html.unescape refuses very long digit strings, hence the 8 digits.
+        text = chr(code) if 0x20 <= code < 0x7F else html.unescape(value) if code <= 0x10FFFF else u"\ufffd"
+        return [(match.start(), match.end(), text)]
+    name = value[1:]
+    if name in html5:
+        return [(match.start(), match.end(), html5[name])]
+    for length in range(len(name) - 1, 1, -1):  # without its semicolon, the longest name it starts with
+        if name[:length] in html5:
+            return [(match.start(), match.start() + 1 + length, html5[name[:length]])]
+    return []
+
+
+def _reference_text(match):
+    pieces = _reference_pieces(match)
+    return pieces[0][2] + match.string[pieces[0][1]:match.end()] if pieces else match.group()
+
+
+_BACKSLASHED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _backslash_pieces(match):
+    """A JSON or Python backslash escape, decoded (one piece); a surrogate pair is one character."""
+    kind, value = match.lastgroup, match.group(match.lastgroup)
+    if kind == "low":  # the group that closes last names the match: here, the second half of a surrogate pair
+        code = 0x10000 + ((int(match.group("high"), 16) - 0xD800) << 10) + int(value, 16) - 0xDC00
+    elif kind == "escaped":
+        return [(match.start(), match.end(), _BACKSLASHED.get(value, value))]
+    else:
+        code = int(value, 16)
+    return [(match.start(), match.end(), chr(code) if code <= 0x10FFFF else u"\ufffd")]
+
+
+def _backslash_text(match):
+    return _backslash_pieces(match)[0][2]
+
+
+# What each decoder's escapes start with, the escapes, how one decodes into pieces, and how into text alone.
+_DECODERS = (
+    ("%", re.compile(r"(?:%[0-9A-Fa-f]{2})+"), _percent_pieces, _percent_text),  # a run is UTF-8 bytes
+    ("&", re.compile(r"&#(?:[0-9]+|[xX][0-9A-Fa-f]+);?|&[A-Za-z][A-Za-z0-9]{0,31};?"), _reference_pieces,
+     _reference_text),
+    ("\\", re.compile(r"\\u(?P<high>[dD][89abAB][0-9A-Fa-f]{2})\\u(?P<low>[dD][c-fC-F][0-9A-Fa-f]{2})"
+                      r"|\\u(?P<u4>[0-9A-Fa-f]{4})|\\U(?P<u8>[0-9A-Fa-f]{8})|\\x(?P<x2>[0-9A-Fa-f]{2})"
+                      r"|\\(?P<escaped>[\\/\"'bfnrt])"), _backslash_pieces, _backslash_text),
+    ("+", None, None, None),  # a space in a form-encoded text: one character for one, so no pieces
+)
+
+
+def _decoded(text, decoder):
+    """``text`` with every escape of ``decoder`` decoded."""
+    _start, pattern, _pieces, decode = decoder
+    return text.replace("+", " ") if pattern is None else pattern.sub(decode, text)
+
+
+def _decoded_layer(text, decoder):
+    """``text`` decoded as _decoded() does it, and the layer that maps the result back to ``text``.
+
+    The layer is ``(starts, pieces)``: for each decoded escape, in order, the position of its
+    first character in the result and ``(start, end, length)``: its span in ``text`` and the
+    length of what it decoded to. Text between escapes is unchanged.
+    """
+    _start, pattern, decode, _text = decoder
+    if pattern is None:
+        return text.replace("+", " "), ([], [])
+    decoded, starts, pieces = [], [], []
+    position = length = 0
+    for match in pattern.finditer(text):
+        for start, end, characters in decode(match):
+            decoded.append(text[position:start])
+            length += start - position
+            starts.append(length)
+            pieces.append((start, end, len(characters)))
+            decoded.append(characters)
+            length += len(characters)
+            position = end
+    decoded.append(text[position:])
+    return u"".join(decoded), (starts, pieces)
+
+
+def _source_position(layer, position, end):
+    """Where character ``position`` of a layer's result comes from: its first character, or after its last."""
+    starts, pieces = layer
+    index = bisect.bisect_right(starts, position) - 1
+    if index < 0:
+        source = position
+    else:
+        start, stop, length = pieces[index]
+        if position < starts[index] + length:
+            return stop if end else start
+        source = stop + position - starts[index] - length
+    return source + 1 if end else source
+
+
+def _source_spans(text, path, spans):
+    """The spans of ``text`` that ``spans`` of its view decoded along ``path`` (decoder numbers) decode from."""
+    layers = []
+    for decoder in path:
+        text, layer = _decoded_layer(text, _DECODERS[decoder])
+        layers.append(layer)
+    for start, end in spans:
+        for layer in reversed(layers):
+            start, end = _source_position(layer, start, False), _source_position(layer, end - 1, True)
+        yield start, end
+
+
+def _decodings(text):
+    """``(view, path)`` for every text that the decoders, applied in any order, make of ``text``.
+
+    Breadth first: the views one decoding away, then two, ... ``path`` is the decoders' numbers
+    in the order applied. Raises _Withheld when a view still decodes after MAX_DECODING_DEPTH
+    rounds, or when the views are more than MAX_VIEWS or need more than MAX_DECODED_CHARACTERS.
+    """
+    seen, frontier, work = {text}, [(text, ())], 0
+    for depth in range(MAX_DECODING_DEPTH + 1):
+        following = []
+        for view, path in frontier:
+            for number, decoder in enumerate(_DECODERS):
+                if decoder[0] not in view:
+                    continue
+                work += len(view)
+                if work > MAX_DECODED_CHARACTERS:
+                    raise _Withheld()
+                decoded = _decoded(view, decoder)
+                if decoded in seen:
+                    continue
+                if depth == MAX_DECODING_DEPTH or len(seen) > MAX_VIEWS:
+                    raise _Withheld()
+                seen.add(decoded)
+                following.append((decoded, path + (number,)))
+                yield following[-1]
+        frontier = following
+
+
+def decoded_views(text):
+    """``text`` and the texts it decodes to (see Redactor), as many as the limits allow."""
+    views = [text]
+    try:
+        for view, _path in _decodings(text):
+            views.append(view)
+    except _Withheld:
+        pass
+    return views
 
 
 class Redactor:
     """Removes secrets from server text before a message is built from it.
 
     A gateway or IAM may echo a request back in its error text: the JSON body
-    with the password, or the X-Auth-Token header. The redactor holds every
-    configured secret and every token issued during the run, and replaces each
-    with REDACTED in the forms an echo may take: as sent, JSON-escaped (a
-    quote or backslash in a password, a slash as ``\\/``), Python-repr'd,
-    percent-encoded, HTML-escaped (an error page) and escaped by printable().
-    Matching ignores case, so ``%2f`` and ``\\u00E9`` are caught as well as ``%2F``
-    and ``\\u00e9``; redacting a little too much is harmless.
+    with the password, the X-Auth-Token header, a form body or a URL. The
+    redactor holds every configured secret and every token issued during the
+    run, and cuts each out wherever it shows, replaced by REDACTED.
+
+    *Where it looks.* In the text as it is, for the forms an echo most often
+    takes: as sent, JSON-escaped (a quote or backslash in a password, a slash
+    as ``\\/``), Python-repr'd, percent-encoded, HTML-escaped and escaped by
+    printable(). Then in every view of the text: each text that four decoders,
+    applied in any order and up to MAX_DECODING_DEPTH times, make of it.
+    URL decoding (``%7E``, ``%7e``, UTF-8 bytes; as urllib.parse.unquote()),
+    form decoding (``+`` is a space), HTML and XML character references
+    (named, decimal, hexadecimal in either case, the semicolon optional where
+    HTML allows; as html.unescape()), and JSON and Python backslash escapes
+    (``\\u007E``, surrogate pairs, ``\\/``, ``\\x7e``). An encoder only
+    chooses which characters it writes as escapes (Java's URLEncoder writes
+    ``~`` as ``%7E`` and a space as ``+``, encodeURIComponent keeps ``~`` and
+    writes a space as ``%20``; a log may encode just the hyphens of a token),
+    so whatever subset of a secret's characters was encoded, and however many
+    times over (``%257E``), one view shows the secret whole. A secret that
+    itself looks encoded is also looked for as it decodes (a password
+    ``a%41`` echoed as ``aA``). Matching is exact: the case of an escape's
+    hexadecimal digits does not matter, since views decode it.
+
+    *How it cuts.* Every character of a view comes from a span of the raw
+    text, so a secret found in a view is cut out exactly: the raw span it
+    decodes from becomes REDACTED, and the rest of the text stays as it was.
+    The pieces left are searched again, as a cut can change how the text
+    beside it decodes. A text that cannot be cleared this way is replaced as
+    a whole by WITHHELD, which says why: one that still decodes after
+    MAX_DECODING_DEPTH rounds, one with more than MAX_VIEWS views or whose
+    views would take more than MAX_DECODED_CHARACTERS of decoding (a long
+    text with escapes of several kinds), or one that still shows a secret
+    after a few rounds of cuts.
+
+    *Short secrets.* Every non-empty secret is redacted, however short, as
+    before: a one-character password turns much of a message into REDACTED
+    markers, which is harmless next to showing it, and no real credential is
+    that short (IAM passwords have 8 characters or more, secret keys 40).
+    Shortness never withholds a text: a short secret is cut out of views like
+    any other. REDACTED and WITHHELD are the redactor's own words, kept as
+    they are: text is searched in the pieces between them, so redacting text
+    twice changes nothing, and a secret that is part of them (``e``, ``act``)
+    does not make them disappear.
+
+    *Cost.* A text without ``%``, ``&``, ``\\`` or ``+`` is searched once, with
+    one regular expression of literal alternatives, as before. Otherwise each
+    view costs one pass of a decoder's regular expression (none has nested
+    repetition) and one search; the views of a text are few unless it holds
+    escapes of several kinds, and MAX_DECODED_CHARACTERS bounds the work for a
+    long one: a short message takes a fraction of a millisecond, a megabyte
+    at most a few seconds.
     """
 
     def __init__(self, secrets=()):
@@ -62,19 +311,58 @@ class Redactor:
                  repr(secret)[1:-1], quote(secret, safe=""), quote_plus(secret, safe=""),
                  html.escape(secret), html.escape(secret, quote=False), html.escape(secret).replace("&#x27;", "&#39;"),
                  printable(secret)}
+        # A secret that looks encoded ("a%41") may show in a view decoded as far as the text around it.
+        forms.update(decoded_views(secret))
         forms.discard("")
         if not forms <= self._forms:
             self._forms |= forms
             # Longest first, so that a secret containing another one is replaced whole.
-            self._pattern = re.compile("|".join(re.escape(form) for form in sorted(self._forms, key=len, reverse=True)),
-                                       re.IGNORECASE)
+            self._pattern = re.compile("|".join(re.escape(form) for form in sorted(self._forms, key=len, reverse=True)))
 
     def __call__(self, text):
-        """``text`` without any secret; None stays None."""
+        """``text`` without any secret, or WITHHELD when that cannot be done; None stays None."""
         if text is None:
             return None
         text = u"%s" % (text,)
-        return self._pattern.sub(REDACTED, text) if self._pattern else text
+        if not self._pattern:
+            return text
+        try:
+            # The redactor's own words are left as they are: text already redacted may be redacted again.
+            return u"".join(piece if index % 2 else self._cut(piece, 0)
+                            for index, piece in enumerate(_OWN_WORDS.split(text)))
+        except _Withheld:
+            return WITHHELD
+
+    def _cut(self, text, rounds):
+        spans = self._secret_spans(text)
+        if not spans:
+            return text
+        if rounds == _MAX_CUT_ROUNDS:
+            raise _Withheld()
+        kept, position = [], 0
+        for start, end in spans:
+            kept.append(text[position:start])
+            position = end
+        kept.append(text[position:])
+        return REDACTED.join(self._cut(piece, rounds + 1) if piece else piece for piece in kept)
+
+    def _secret_spans(self, text):
+        """The spans of ``text`` that show a secret in any view, sorted, overlapping ones merged."""
+        spans = [match.span() for match in self._pattern.finditer(text)]
+        for view, path in _decodings(text):
+            found = [match.span() for match in self._pattern.finditer(view)]
+            if found:
+                spans.extend(_source_spans(text, path, found))
+        merged = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+
+_OWN_WORDS = re.compile("(%s|%s)" % (re.escape(REDACTED), re.escape(WITHHELD)))
 
 
 def server_text(text, redactor):

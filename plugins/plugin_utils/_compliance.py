@@ -27,9 +27,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from fnmatch import fnmatchcase
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -60,6 +61,14 @@ READABLE = "readable"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 SUITE_NAME = "infer_service_compliance"
 VIOLATION_KEYS = ("project_id", "service_name", "service_id", "rule", "detail")
+
+# The times rules and reports compute with, in milliseconds since the epoch: those a date can show,
+# from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (as the ISO twins of the module's times).
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EARLIEST_MS = -62135596800000
+LATEST_MS = 253402300799999
+_TIME_RANGE = "from %d (0001-01-01T00:00:00Z) to %d (9999-12-31T23:59:59.999Z)" % (EARLIEST_MS, LATEST_MS)
+_INTEGER_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
 
 # Characters XML 1.0 cannot hold at all, not even escaped.
 _NOT_XML = re.compile(u"[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -101,6 +110,36 @@ def normalize_policy(policy):
         status, ", ".join(KNOWN_STATUSES)) for status in normalized["forbidden_statuses"]
         if status not in KNOWN_STATUSES]
     return normalized, warnings
+
+
+def validated_now_ms(now_ms):
+    """``now_ms`` as whole milliseconds since the epoch, from EARLIEST_MS to LATEST_MS; raises ResError.
+
+    A number or its text (extra vars are text); a fraction of a millisecond is dropped. Booleans,
+    NaN, infinities and times no date can show are refused with the range to pick from.
+    """
+    value = now_ms
+    if isinstance(value, str) and _INTEGER_TEXT.match(value) and len(value.strip().lstrip("+-")) <= 20:
+        value = int(value)
+    elif isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    if isinstance(value, float) and math.isfinite(value):
+        value = int(math.floor(value))
+    if not isinstance(value, int) or isinstance(value, bool) or not EARLIEST_MS <= value <= LATEST_MS:
+        raise ResError("now_ms must be a time in milliseconds since the epoch, %s, not %s." % (
+            _TIME_RANGE, _shown(now_ms)))
+    return value
+
+
+def _shown(value):
+    """``value`` as a message shows it: a number or text as written (cut when long), anything else by its type."""
+    if value is None or isinstance(value, (str, float, int)) and not isinstance(value, bool):
+        text = repr(value)
+        return printable(text if len(text) <= 40 else text[:37] + "...")
+    return "a %s" % type(value).__name__
 
 
 def enabled_rules(policy):
@@ -173,6 +212,9 @@ def _max_deploying_minutes(service, policy, now_ms):
     updated = _whole(service.get("update_time"))
     if updated is None:
         return SKIPPED, "its update time is unknown"
+    if not EARLIEST_MS <= updated <= LATEST_MS:
+        # API data, like an odd counter: the rule cannot judge this service, the others still can.
+        return SKIPPED, "its update time %s is not a time from year 1 to 9999" % _shown(updated)
     minutes = max(0, (now_ms - updated) // 60000)
     if minutes <= policy["max_deploying_minutes"]:
         return PASSED, None
@@ -247,6 +289,7 @@ def check_services(services, policy, now_ms, project_ids=None, failed_projects=N
     services = _validated_services(services)
     failures = _validated_failures(failed_projects)
     policy, _warnings = normalize_policy(policy)
+    now_ms = validated_now_ms(now_ms)
     rules = enabled_rules(policy)
     checks = []
     for project_id in _ordered_projects(services + failures, project_ids):
@@ -300,7 +343,9 @@ def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE
     totals = {"tests": str(len(checks)), "failures": str(counts[FAILED]), "errors": "0",
               "skipped": str(counts[SKIPPED]), "time": "0"}
     root = ET.Element("testsuites", dict(totals, name=_xml_text(suite_name)))
-    timestamp = datetime.fromtimestamp(now_ms / 1000.0, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    # Not fromtimestamp() and strftime(): some platforms refuse times before 1970, or write year 1 as "1".
+    timestamp = (EPOCH + timedelta(milliseconds=validated_now_ms(now_ms))).replace(tzinfo=None).isoformat(
+        timespec="seconds")
     suite = ET.SubElement(root, "testsuite", dict(totals, name=_xml_text(suite_name), timestamp=timestamp))
     projects = [project for project in _ordered_projects(checks, project_ids) if project is not None]
     properties = [("project_ids", ",".join(projects))] if projects else []

@@ -26,6 +26,7 @@ from collections import namedtuple
 import pytest
 
 from harness import BIN, PROJECT_ID, SAMPLE, ResSimulator
+from res_simulator import ECHO_ENCODINGS
 
 PASSWORD = "Pw-3c9e1f-must-never-show"
 SECRET_KEY = "Sk-7a2d4b-must-never-show-000000000000"
@@ -454,6 +455,45 @@ CASES.update({
             dict(SERVICES[0], service_id="sid-m%d" % index, service_name=name, omit="api-omit", lookup="api-lookup")
             for index, name in enumerate(MISREAD_NAMES)])),
         succeeds=True, check=check_misread_names),
+})
+
+
+# -- Echoed secrets in other encodings: URL, form and XML encodings, double-encoded, hyphens only -------------
+# A password with characters each encoder writes its own way (json.dumps in the request body writes é as \u00e9).
+ODD_PASSWORD = u"Pw~(x) *-8d3f0b!'\u00e9-must-never-show"
+AUTH["odd_password"] = dict(AUTH["password"], password=(ODD_PASSWORD, "HW_USER_PASSWORD"))
+PASSWORD_ENCODINGS = ("java_url", "uri_component", "xml_decimal", "xml_hex", "double_percent")
+DEEPLY_ENCODED_PASSWORD = "password=" + PASSWORD.replace("-", "%2D")
+for _level in range(8):
+    DEEPLY_ENCODED_PASSWORD = ECHO_ENCODINGS["uri_component"](DEEPLY_ENCODED_PASSWORD)
+
+
+def echoed_password(encoding):
+    """The password's field of the IAM request as the echo fault writes it in ``encoding``: cut out, and whole."""
+    body_text = json.dumps({"password": ODD_PASSWORD})[1:-1]  # "password": "Pw~(x) *-8d3f0b!'\u00e9-..."
+    before, _password, after = body_text.partition(json.dumps(ODD_PASSWORD)[1:-1])
+    encode = ECHO_ENCODINGS[encoding]
+    return encode(before) + "<redacted>" + encode(after), encode(body_text)
+
+
+CASES.update({
+    "echo-password-in-other-encodings": case(
+        auth="odd_password", setup=lambda sim: sim.add_fault("token", "echo", times=None, status=400,
+                                                             encodings=list(PASSWORD_ENCODINGS)),
+        fragments=["HTTP 400", "APIGW.0201"] + [echoed_password(encoding)[0] for encoding in PASSWORD_ENCODINGS],
+        counters={"token": 1, "list": 0},
+        absent=[ODD_PASSWORD] + [echoed_password(encoding)[1] for encoding in PASSWORD_ENCODINGS]),
+    # A logger that writes the hyphens of a token as %2D (and nothing else).
+    "echo-token-with-hyphens-encoded": case(
+        auth="token", setup=lambda sim: sim.add_fault("list", "echo", times=None, status=401, encodings=["hyphens"]),
+        fragments=["HTTP 401", "X%2DAuth%2DToken: <redacted>;"], counters={"list": 1},
+        absent=[AUTH_TOKEN.replace("-", "%2D")]),
+    # Encoded nine times over: too deep to search, so the API's text is withheld, and the message says so.
+    "error-text-encoded-too-deep": case(
+        setup=lambda sim: sim.add_fault("list", "raw", times=None, status=400, body={
+            "error_code": "APIGW.0201", "error_msg": DEEPLY_ENCODED_PASSWORD}),
+        fragments=["HTTP 400", "APIGW.0201: (the server's text is withheld: it may hold a secret in an encoded form)"],
+        counters={"list": 1}, absent=[DEEPLY_ENCODED_PASSWORD]),
 })
 
 

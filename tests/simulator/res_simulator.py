@@ -41,7 +41,7 @@ from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 
 def _load_by_path(name, path):
@@ -70,12 +70,22 @@ FAULT_PARAMS = {  # kind -> accepted parameters; checked so a typo fails loudly 
     "missing_services": set(),
     "expire_token": set(),
     "raw": {"status", "body", "headers", "reason"},
-    "echo": {"status", "error_msg"},
+    "echo": {"status", "error_msg", "encodings"},
     "drip": {"seconds_per_byte"},
     "endless_chunked": {"interval"},
     "gzip_bomb": {"decoded_mib"},
 }
 BODY_KINDS = ("json", "html", "gateway", "empty")
+# How an echo fault may write the request it quotes: as servers and loggers encode text.
+ECHO_ENCODINGS = {
+    "verbatim": lambda text: text,
+    "java_url": lambda text: quote_plus(text, safe="*").replace("~", "%7E"),  # java.net.URLEncoder
+    "uri_component": lambda text: quote(text, safe="!~*'()"),  # JavaScript's encodeURIComponent
+    "xml_decimal": lambda text: "".join(c if c.isascii() and c.isalnum() else "&#%d;" % ord(c) for c in text),
+    "xml_hex": lambda text: "".join(c if c.isascii() and c.isalnum() else "&#x%X;" % ord(c) for c in text),
+    "double_percent": lambda text: quote(quote(text, safe=""), safe=""),
+    "hyphens": lambda text: text.replace("-", "%2D"),  # a logger that encodes only the hyphens
+}
 LIST_FIELDS = ("service_id", "service_name", "description", "infer_type", "status", "is_shared",
                "invocation_times", "failed_times", "publish_time", "update_time")
 MAX_CLOCK_SKEW = timedelta(minutes=15)
@@ -427,6 +437,8 @@ class ResSimulator:
             raise ValueError("fault %r takes no parameter %s" % (kind, ", ".join(sorted(unknown))))
         if params.get("body_kind", "json") not in BODY_KINDS:
             raise ValueError("body_kind must be one of %s" % ", ".join(BODY_KINDS))
+        if not set(params.get("encodings", ())) <= set(ECHO_ENCODINGS):
+            raise ValueError("encodings must be a list of %s" % ", ".join(ECHO_ENCODINGS))
         if times is not None and (not isinstance(times, int) or times < 1):
             raise ValueError("times must be a positive integer or None (forever)")
         with self._lock:
@@ -1029,8 +1041,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "echo":
             # A gateway that quotes the request in its error text: every header and the body, secrets and all.
             echoed = "; ".join("%s: %s" % (name, value) for name, value in self.headers.items())
-            text = "%s request headers: %s; request body: %s" % (
-                params.get("error_msg", "Bad request."), echoed, self.body.decode("utf-8", "replace"))
+            request = "request headers: %s; request body: %s" % (echoed, self.body.decode("utf-8", "replace"))
+            quoted = [ECHO_ENCODINGS[name](request) for name in params.get("encodings", ["verbatim"])]
+            text = "%s %s" % (params.get("error_msg", "Bad request."), " | ".join(quoted))
             return gateway_error(int(params.get("status", 400)), text, "APIGW.0201")
         if fault.kind == "drip":
             body = json.dumps(self.sim._list_services_if_known(self.url_path)).encode("utf-8")

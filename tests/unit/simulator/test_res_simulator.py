@@ -445,6 +445,17 @@ def test_echo_fault_quotes_the_request_headers_and_body(sim):
     assert VALID_TOKEN in token_get(list_url(sim)).json()["error_msg"]
 
 
+def test_echo_fault_quotes_the_request_once_per_encoding(sim):
+    sim.add_fault("list", "echo", status=401, encodings=["hyphens", "java_url", "xml_hex"])
+    message = token_get(list_url(sim)).json()["error_msg"]
+    hyphens, java_url, xml_hex = message[len("Bad request. "):].split(" | ")
+    assert VALID_TOKEN.replace("-", "%2D") in hyphens and VALID_TOKEN not in hyphens
+    assert "%3B+X-Auth-Token%3A+" + VALID_TOKEN + "%3B+" in java_url  # - stays, a space is +
+    assert "&#x3A;&#x20;" in xml_hex and "-" not in xml_hex
+    with pytest.raises(ValueError, match="encodings must be a list of verbatim, java_url"):
+        sim.add_fault("list", "echo", encodings=["base64"])
+
+
 def test_drip_fault_sends_the_list_a_byte_at_a_time(sim):
     sim.add_fault("list", "drip", seconds_per_byte=0.001)
     answer = token_get(list_url(sim))

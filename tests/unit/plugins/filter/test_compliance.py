@@ -13,11 +13,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.errors import AnsibleFilterError
+from ansible.errors import AnsibleError, AnsibleFilterError
+from ansible.plugins.loader import filter_loader
 from ansible.utils.display import Display
 
 from ansible_collections.hwc.res.plugins.filter import compliance as plugin
 from ansible_collections.hwc.res.plugins.plugin_utils._compliance import evaluate
+from ansible_collections.hwc.res.tests.unit.plugins.controller_fixtures import (  # noqa: F401  pylint: disable=unused-import
+    load_plugin,
+    rendered,
+)
 
 FILTERS = plugin.FilterModule().filters()
 DOCS = Path(plugin.__file__).resolve().parent
@@ -85,7 +90,8 @@ def test_now_ms_defaults_to_the_current_time(monkeypatch):
     ("compliance_policy", ({"allow_shared": "maybe"},), {}, "Invalid compliance policy: argument 'allow_shared'"),
     ("compliance_result", ({"services": SERVICES},), {}, "Compliance rules apply to a list of services"),
     ("compliance_result", (SERVICES,), {"now_ms": "soon"},
-     "now_ms must be a time in milliseconds since the epoch, not 'soon'."),
+     "now_ms must be a time in milliseconds since the epoch, from -62135596800000 (0001-01-01T00:00:00Z) to "
+     "253402300799999 (9999-12-31T23:59:59.999Z), not 'soon'."),
     ("compliance_junit", (SERVICES,), {"now_ms": True}, "now_ms must be a time in milliseconds since the epoch"),
     ("compliance_result", (SERVICES,), {"project_ids": "p1"}, "project_ids must be a list of project IDs, not 'p1'."),
 ])
@@ -114,3 +120,25 @@ def test_compliance_junit_is_junit_of_the_same_checks():
     assert messages == [v["detail"] for v in evaluate(SERVICES, policy, NOW, ["p1"])["violations"]]
     assert dict((p.get("name"), p.get("value")) for p in suite.find("properties"))["policy.required_running"] == \
         "res-*,res-none"
+
+
+@pytest.mark.parametrize("now_ms", [float("inf"), 1e20, 99999999999999999, -62135596800001, float("nan"), True,
+                                    "soon", []])
+@pytest.mark.parametrize("name", ["compliance_result", "compliance_junit"])
+def test_a_time_no_date_can_show_fails_the_template_with_the_range(name, now_ms, load_plugin, rendered):
+    # In a playbook, as Ansible templates it: one message saying what to fix, no Python error.
+    assert load_plugin(filter_loader, "hwc.res." + name)
+    with pytest.raises(AnsibleError) as caught:
+        rendered("{{ services | hwc.res.%s(now_ms=now) }}" % name, {"services": SERVICES, "now": now_ms})
+    message = str(caught.value)
+    assert "now_ms must be a time in milliseconds since the epoch, from -62135596800000 (0001-01-01T00:00:00Z) " \
+           "to 253402300799999 (9999-12-31T23:59:59.999Z), not " in message
+    for python_error in ("Traceback", "convert", "out of range", "OverflowError", "ValueError"):
+        assert python_error not in message
+
+
+@pytest.mark.parametrize("name", ["compliance_result", "compliance_junit"])
+def test_negative_zero_is_the_epoch(name, load_plugin, rendered):
+    assert load_plugin(filter_loader, "hwc.res." + name)
+    assert rendered("{{ services | hwc.res.%s(now_ms=-0.0) }}" % name, {"services": SERVICES}) == \
+        rendered("{{ services | hwc.res.%s(now_ms=0) }}" % name, {"services": SERVICES})

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
+    EARLIEST_MS,
+    EPOCH,
+    LATEST_MS,
     POLICY_SPEC,
     RULES,
     check_services,
@@ -24,6 +28,7 @@ from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     evaluate,
     junit_report,
     normalize_policy,
+    validated_now_ms,
 )
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._service_data import normalize_services
@@ -288,6 +293,16 @@ def test_shared_services():
     ("deploying", NOW - 31 * MINUTE + 1, ("passed", None)),  # 30.99 minutes are 30 whole minutes
     ("deploying", NOW + 10 * MINUTE, ("passed", None)),  # clock skew: updated in the future
     ("deploying", "yesterday", ("skipped", "its update time is unknown")),
+    ("deploying", True, ("skipped", "its update time is unknown")),
+    ("deploying", float("nan"), ("skipped", "its update time is unknown")),
+    # Times the API should not send: the rule cannot judge the service, and says why.
+    ("deploying", 10 ** 20, ("skipped", "its update time 100000000000000000000 is not a time from year 1 to 9999")),
+    ("deploying", LATEST_MS + 1, ("skipped", "its update time 253402300800000 is not a time from year 1 to 9999")),
+    ("deploying", EARLIEST_MS - 1, ("skipped", "its update time -62135596800001 is not a time from year 1 to 9999")),
+    ("deploying", 10 ** 400, ("skipped", "its update time 1000000000000000000000000000000000000... is not a time "
+                                         "from year 1 to 9999")),
+    ("deploying", EARLIEST_MS, ("failed", "res-a: deploying for %d minutes, more than the 30 allowed"
+                                % ((NOW - EARLIEST_MS) // MINUTE))),  # updated in year 1: still a time
     ("running", NOW - 999 * MINUTE, ("passed", None)),
 ])
 def test_max_deploying_minutes(status, updated, expected):
@@ -319,6 +334,48 @@ def test_services_must_be_what_the_module_returns(services, message):
     with pytest.raises(ResError) as caught:
         evaluate(services, {}, NOW)
     assert message in caught.value.message
+
+
+# ---- the time of the check ----------------------------------------------------------------------------------------
+
+def test_the_range_of_times_is_the_range_of_dates():
+    utc_min, utc_max = datetime.min.replace(tzinfo=timezone.utc), datetime.max.replace(tzinfo=timezone.utc)
+    assert EPOCH + timedelta(milliseconds=EARLIEST_MS) == utc_min
+    assert EPOCH + timedelta(milliseconds=LATEST_MS) == utc_max.replace(microsecond=999000)
+
+
+@pytest.mark.parametrize("now_ms, expected", [
+    (NOW, NOW), (float(NOW) + 0.75, NOW), (str(NOW), NOW), (" %d " % NOW, NOW), ("%d.5" % NOW, NOW), ("1.5e12", 1.5e12),
+    (-0.0, 0), (0, 0), (-1.5, -2), (EARLIEST_MS, EARLIEST_MS), (LATEST_MS, LATEST_MS), (str(LATEST_MS), LATEST_MS),
+])
+def test_now_ms_is_whole_milliseconds(now_ms, expected):
+    assert validated_now_ms(now_ms) == expected and isinstance(validated_now_ms(now_ms), int)
+
+
+@pytest.mark.parametrize("now_ms, shown", [
+    (float("inf"), "inf"), (float("-inf"), "-inf"), (float("nan"), "nan"), (1e20, "1e+20"),
+    (99999999999999999, "99999999999999999"), (-62135596800001, "-62135596800001"),
+    (LATEST_MS + 1, "253402300800000"), ("1e20", "'1e20'"), ("99999999999999999", "'99999999999999999'"),
+    ("9" * 5000, "'" + "9" * 36 + "..."), ("inf", "'inf'"), ("NaN", "'NaN'"), ("soon", "'soon'"), ("", "''"),
+    ("0x10", "'0x10'"), (True, "a bool"), (False, "a bool"), (None, "None"), ([NOW], "a list"), ({}, "a dict"),
+])
+def test_now_ms_outside_the_dates_is_refused_with_the_range(now_ms, shown):
+    message = ("now_ms must be a time in milliseconds since the epoch, from -62135596800000 (0001-01-01T00:00:00Z) "
+               "to 253402300799999 (9999-12-31T23:59:59.999Z), not %s." % shown)
+    for check in (lambda: validated_now_ms(now_ms), lambda: evaluate([service()], {}, now_ms),
+                  lambda: junit_report([], now_ms)):
+        with pytest.raises(ResError) as caught:
+            check()
+        assert caught.value.message == message
+
+
+@pytest.mark.parametrize("now_ms, timestamp", [
+    (EARLIEST_MS, "0001-01-01T00:00:00"), (-1, "1969-12-31T23:59:59"), (LATEST_MS, "9999-12-31T23:59:59"),
+])
+def test_junit_shows_the_earliest_and_the_latest_time(now_ms, timestamp):
+    checks = check_services([service(status="deploying")], {"max_deploying_minutes": 30}, now_ms)
+    root = ET.fromstring(junit_report(checks, now_ms).encode("utf-8"))
+    assert root.find("testsuite").get("timestamp") == timestamp
 
 
 # ---- the JUnit report ---------------------------------------------------------------------------------------------
