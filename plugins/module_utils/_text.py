@@ -21,6 +21,7 @@ import bisect
 import html
 import json
 import re
+import threading
 from html.entities import html5
 from urllib.parse import quote, quote_plus
 
@@ -263,8 +264,8 @@ class Redactor:
     so whatever subset of a secret's characters was encoded, and however many
     times over (``%257E``), one view shows the secret whole. A secret that
     itself looks encoded is also looked for as it decodes (a password
-    ``a%41`` echoed as ``aA``). Matching is exact: the case of an escape's
-    hexadecimal digits does not matter, since views decode it.
+    ``a%41`` echoed as ``aA``). Matching ignores case, so a secret echoed in
+    upper case is caught too; redacting a little too much is harmless.
 
     *How it cuts.* Every character of a view comes from a span of the raw
     text, so a secret found in a view is cut out exactly: the raw span it
@@ -299,6 +300,8 @@ class Redactor:
     def __init__(self, secrets=()):
         self._forms = set()
         self._pattern = None
+        # The clients of one task share a redactor, and their workers add the tokens they are issued.
+        self._lock = threading.Lock()
         for secret in secrets:
             self.add(secret)
 
@@ -314,10 +317,12 @@ class Redactor:
         # A secret that looks encoded ("a%41") may show in a view decoded as far as the text around it.
         forms.update(decoded_views(secret))
         forms.discard("")
-        if not forms <= self._forms:
-            self._forms |= forms
-            # Longest first, so that a secret containing another one is replaced whole.
-            self._pattern = re.compile("|".join(re.escape(form) for form in sorted(self._forms, key=len, reverse=True)))
+        with self._lock:
+            if not forms <= self._forms:
+                self._forms |= forms
+                # Longest first, so that a secret containing another one is replaced whole.
+                self._pattern = re.compile("|".join(
+                    re.escape(form) for form in sorted(self._forms, key=len, reverse=True)), re.IGNORECASE)
 
     def __call__(self, text):
         """``text`` without any secret, or WITHHELD when that cannot be done; None stays None."""
@@ -348,9 +353,10 @@ class Redactor:
 
     def _secret_spans(self, text):
         """The spans of ``text`` that show a secret in any view, sorted, overlapping ones merged."""
-        spans = [match.span() for match in self._pattern.finditer(text)]
+        pattern = self._pattern
+        spans = [match.span() for match in pattern.finditer(text)]
         for view, path in _decodings(text):
-            found = [match.span() for match in self._pattern.finditer(view)]
+            found = [match.span() for match in pattern.finditer(view)]
             if found:
                 spans.extend(_source_spans(text, path, found))
         merged = []

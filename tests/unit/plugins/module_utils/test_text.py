@@ -12,6 +12,7 @@ import json
 import re
 import string
 import struct
+import threading
 from html.entities import codepoint2name
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
@@ -255,3 +256,20 @@ def test_no_decoded_view_of_the_output_shows_the_secret(secret, choose, whole_te
     for piece in re.split("%s|%s" % (re.escape(REDACTED), re.escape(WITHHELD)), output):
         for view in reader_views(piece):
             assert secret not in view
+
+
+def test_a_secret_echoed_in_other_case_is_redacted_too():
+    redact = Redactor(["Demo-Passw0rd!"])
+    assert redact("echo DEMO-PASSW0RD! and demo-passw0rd!") == "echo <redacted> and <redacted>"
+    assert redact("form DEMO%2DPASSW0RD%21") == "form <redacted>"
+
+
+def test_tokens_added_by_many_threads_at_once_are_all_redacted():
+    redact = Redactor(["base-secret"])
+    tokens = ["token-%03d-of-the-workers" % number for number in range(64)]
+    threads = [threading.Thread(target=redact.add, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert redact(" ".join(tokens)) == " ".join(["<redacted>"] * len(tokens))
