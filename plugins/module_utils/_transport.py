@@ -84,7 +84,7 @@ class _BoundedRetry(Retry):
         return None if seconds is None else min(seconds, MAX_RETRY_AFTER_SECONDS)
 
 
-def _retry_policy(retries: int) -> _BoundedRetry:
+def _retry_policy(retries: int) -> Retry:
     policy = functools.partial(
         _BoundedRetry,
         total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
