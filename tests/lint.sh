@@ -11,3 +11,4 @@ echo "lint: antsibull-docs lint-collection-docs --plugin-docs ."
 antsibull-docs lint-collection-docs --plugin-docs .
 echo "lint: antsibull-changelog lint"
 antsibull-changelog lint
+tests/python_checks.sh
