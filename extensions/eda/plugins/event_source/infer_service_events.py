@@ -199,7 +199,7 @@ import os
 import sys
 import threading
 import time
-from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Protocol, TypeVar, Union
+from typing import Any, AsyncIterator, Dict, List, Mapping, Protocol, TypeVar, Union
 
 
 def _make_collection_importable() -> None:
