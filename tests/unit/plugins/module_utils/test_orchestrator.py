@@ -33,9 +33,9 @@ def answered(*reads, **settings):
     projects = Orchestrator({"auth_token": "t", "project_id": P1}, [P1] if settings.get("several") else None,
                             max_workers=1, fail_on_errors=settings.get("fail_on_errors", True))
     projects._set_reads([ProjectRead(ConnectionConfig({"auth_token": "t", "project_id": project_id}), project_id,
-                                   None if isinstance(got, ResError) else got,
-                                   [] if isinstance(got, ResError) else ["odd %s" % project_id],
-                                   got if isinstance(got, ResError) else None)
+                                     None if isinstance(got, ResError) else got,
+                                     [] if isinstance(got, ResError) else ["odd %s" % project_id],
+                                     got if isinstance(got, ResError) else None)
                         for project_id, got in reads])
     return projects
 
