@@ -29,13 +29,16 @@ class Redact(Protocol):
     """What removes secrets from server text, such as a _text.Redactor: text stays text, None stays None."""
 
     @overload
-    def __call__(self, text: str) -> str: ...
+    def __call__(self, text: str) -> str:
+        ...
 
     @overload
-    def __call__(self, text: None) -> None: ...
+    def __call__(self, text: None) -> None:
+        ...
 
     @overload
-    def __call__(self, text: Optional[str]) -> Optional[str]: ...
+    def __call__(self, text: Optional[str]) -> Optional[str]:
+        ...
 
 
 class ResError(Exception):

@@ -267,7 +267,8 @@ _Scrubbed = TypeVar("_Scrubbed")
 class EventQueue(Protocol):
     """Where the events go: the asyncio.Queue that ansible-rulebook hands the source."""
 
-    async def put(self, item: Event) -> None: ...
+    async def put(self, item: Event) -> None:
+        ...
 
 
 class Settings:
