@@ -15,3 +15,4 @@ echo "lint: tests/doc_markup.py (documentation markup that renders cut short)"
 python tests/doc_markup.py
 echo "lint: antsibull-changelog lint"
 antsibull-changelog lint
+tests/python_checks.sh

@@ -12,10 +12,6 @@ before anything is templated, so it can return the event with every string marke
 is then safe to use anywhere in the play.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleActionFail

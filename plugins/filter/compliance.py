@@ -10,10 +10,6 @@ themselves are pure functions in plugin_utils/_compliance.py; these filters
 only convert arguments, warn, and mark what the API sent as unsafe.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import time
 
 from ansible.errors import AnsibleFilterError
@@ -72,7 +68,7 @@ def compliance_junit(services, policy=None, now_ms=None, project_ids=None, suite
                                     suite_name=str(suite_name)))
 
 
-class FilterModule(object):
+class FilterModule:
     """Compliance rules for RES inference services."""
 
     def filters(self):

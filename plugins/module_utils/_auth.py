@@ -12,17 +12,18 @@ auth method added: an IAM password token (renewed once when the API calls it
 expired), a pre-issued token, or an AK/SK signature.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import hashlib
 import threading
 from datetime import datetime, timedelta, timezone
+from typing import Dict, Hashable, Mapping, Optional, Tuple, cast
 from urllib.parse import urlsplit
 
-from ansible_collections.hwc.res.plugins.module_utils._config import header_safe
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig, header_safe
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._transport import Reply, Transport
+from ansible_collections.hwc.res.plugins.module_utils._types import JSONObject
 
 # Reuse a cached IAM token only while it has at least this much life left.
 TOKEN_MIN_REMAINING = timedelta(minutes=5)
@@ -30,29 +31,33 @@ TOKEN_MIN_REMAINING = timedelta(minutes=5)
 # IAM tokens and project IDs outlive one client: a lookup called many times in
 # one playbook run, or an inventory reading several projects, asks IAM once per
 # credential set and scope. Keys hold a digest of the password, never the password.
-_token_cache = {}
-_project_id_cache = {}
-_key_locks = {}
+# (identity endpoint, domain, user, ("id" or "name", the project's), digest of the password)
+_TokenKey = Tuple[str, Optional[str], Optional[str], Tuple[str, str], str]
+# (identity endpoint, access key, digest of the secret key, project name)
+_ProjectIdKey = Tuple[str, Optional[str], str, str]
+_token_cache: Dict[_TokenKey, Tuple[str, str, datetime]] = {}  # key -> (token, project ID, expiry)
+_project_id_cache: Dict[_ProjectIdKey, str] = {}
+_key_locks: Dict[Hashable, threading.Lock] = {}
 _cache_lock = threading.Lock()
 
 
-def _key_lock(key):
+def _key_lock(key: Hashable) -> threading.Lock:
     with _cache_lock:
         return _key_locks.setdefault(key, threading.Lock())
 
 
-def _digest(*parts):
+def _digest(*parts: Optional[str]) -> str:
     return hashlib.sha256("\0".join(part or "" for part in parts).encode("utf-8")).hexdigest()
 
 
 class Authenticator:
     """Adds the configured credentials to requests sent through a Transport."""
 
-    def __init__(self, config, transport):
+    def __init__(self, config: ConnectionConfig, transport: Transport) -> None:
         self.config = config
         self._transport = transport
 
-    def project_id(self, deadline=None):
+    def project_id(self, deadline: Optional[float] = None) -> str:
         """The configured project ID, else the one IAM gives for the configured scope."""
         if self.config.project_id:
             return self.config.project_id
@@ -60,38 +65,43 @@ class Authenticator:
             return self._password_token(deadline=deadline)[1]
         return self._project_id_by_name(deadline)
 
-    def send(self, api, method, url, params=None, headers=None, json_body=None, deadline=None):
+    def send(self, api: str, method: str, url: str, params: Optional[Mapping[str, str]] = None,
+             headers: Optional[Mapping[str, str]] = None, json_body: Optional[JSONObject] = None,
+             deadline: Optional[float] = None) -> Reply:
         """Transport.send with the credentials of the configured auth method."""
         headers = dict(headers or {})
-        request = dict(params=params, headers=headers, json_body=json_body, deadline=deadline)
-        send = self._transport.send
+
+        def send(sign: bool = False) -> Reply:
+            return self._transport.send(api, method, url, params=params, headers=headers, json_body=json_body,
+                                        sign=sign, deadline=deadline)
+
         if self.config.auth_method == "password":
             headers["X-Auth-Token"] = self._password_token(deadline=deadline)[0]
             self._transport.redactor.add(headers["X-Auth-Token"])
             try:
-                return send(api, method, url, **request)
+                return send()
             except ResError as error:
                 if not _token_expired(error):
                     raise
             # IAM may revoke or expire a token before its stated end: fetch a new one, once.
             headers["X-Auth-Token"] = self._password_token(stale=headers["X-Auth-Token"], deadline=deadline)[0]
             self._transport.redactor.add(headers["X-Auth-Token"])
-            return send(api, method, url, **request)
+            return send()
         if self.config.auth_method == "token":
-            headers["X-Auth-Token"] = self.config.auth_token
-            return send(api, method, url, **request)
+            headers["X-Auth-Token"] = cast(str, self.config.auth_token)  # set, or the auth method would not be token
+            return send()
         if self.config.security_token:
             headers["X-Security-Token"] = self.config.security_token
-        return send(api, method, url, sign=True, **request)
+        return send(sign=True)
 
     # -- IAM password tokens --------------------------------------------------
 
-    def _token_cache_key(self):
+    def _token_cache_key(self) -> _TokenKey:
         config = self.config
         scope = ("id", config.project_id) if config.project_id else ("name", config.project_name)
         return (config.identity_endpoint, config.domain, config.user, scope, _digest(config.password))
 
-    def _password_token(self, stale=None, deadline=None):
+    def _password_token(self, stale: Optional[str] = None, deadline: Optional[float] = None) -> Tuple[str, str]:
         """Return (token, project_id) for the configured user and scope, from cache or IAM.
 
         ``stale`` is a token the API called expired: it is not reused.
@@ -106,7 +116,7 @@ class Authenticator:
             _token_cache[key] = (token, project_id, expires_at)
             return token, project_id
 
-    def _issue_token(self, deadline):
+    def _issue_token(self, deadline: Optional[float]) -> Tuple[str, str, datetime]:
         config = self.config
         scope = {"id": config.project_id} if config.project_id else {"name": config.project_name}
         body = {"auth": {
@@ -136,15 +146,16 @@ class Authenticator:
 
     # -- project IDs by name ----------------------------------------------------
 
-    def _project_id_by_name(self, deadline):
+    def _project_id_by_name(self, deadline: Optional[float]) -> str:
         config = self.config
-        key = (config.identity_endpoint, config.access_key, _digest(config.secret_key), config.project_name)
+        key: _ProjectIdKey = (config.identity_endpoint, config.access_key, _digest(config.secret_key),
+                              config.project_name)
         with _key_lock(key):
             if key not in _project_id_cache:
                 _project_id_cache[key] = self._fetch_project_id(config.project_name, deadline)
             return _project_id_cache[key]
 
-    def _fetch_project_id(self, name, deadline):
+    def _fetch_project_id(self, name: str, deadline: Optional[float]) -> str:
         url = "%s/projects" % self.config.identity_endpoint
         projects = self.send("IAM", "GET", url, params={"name": name}, deadline=deadline).payload.get("projects")
         if not isinstance(projects, list):
@@ -157,7 +168,7 @@ class Authenticator:
         return _checked_project_id(ids[0], "the ID IAM gives for project %r" % name)
 
 
-def _checked_project_id(project_id, what):
+def _checked_project_id(project_id: object, what: str) -> str:
     """A project ID from IAM, refused when it cannot go into the X-Project-Id header."""
     if not isinstance(project_id, str) or not header_safe(project_id):
         raise ResError("%s holds a blank, a control or a non-ASCII character, so it cannot be sent in an HTTP "
@@ -165,11 +176,11 @@ def _checked_project_id(project_id, what):
     return project_id
 
 
-def _token_expired(error):
+def _token_expired(error: ResError) -> bool:
     return error.status_code == 401 and "expire" in (error.error_msg or "").lower()
 
 
-def _parse_expiry(value):
+def _parse_expiry(value: object) -> datetime:
     """IAM's expires_at (e.g. 2020-01-04T09:05:22.701000Z); unknown means: do not reuse the token."""
     if isinstance(value, str):
         try:

@@ -12,13 +12,11 @@ is sent, so a misconfiguration fails with a message naming the option and its
 ``HW_*`` variable (or the projects entry), never with an HTTP error.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import os
 import re
-from collections import namedtuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
@@ -36,12 +34,12 @@ CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
 _HEADER_SAFE = re.compile(r"[!-~]+\Z")
 
 
-def header_safe(value):
+def header_safe(value: str) -> bool:
     """Whether ``value`` can go into an HTTP header as it is: printable ASCII, no blank, no line break."""
     return bool(_HEADER_SAFE.match(value))
 
 
-def option_name(name):
+def option_name(name: str) -> str:
     """``name (HW_VARIABLE)``: how a message names a connection option."""
     variables = CONNECTION_OPTIONS[name].get("env")
     return "%s (%s)" % (name, ", ".join(variables)) if variables else name
@@ -54,27 +52,27 @@ class ConnectionConfig:
     ``{"endpoint": "projects[1].endpoint"}``, so that a message names what the user wrote.
     """
 
-    def __init__(self, options, given_as=None):
+    def __init__(self, options: Mapping[str, Any], given_as: Optional[Mapping[str, str]] = None) -> None:
         self._given_as = dict(given_as or {})
 
-        def text(name):
+        def text(name: str) -> Optional[str]:
             value = options.get(name)
             return value.strip() if isinstance(value, str) and value.strip() else None
 
-        self.region = text("region") or CONNECTION_OPTIONS["region"]["default"]
-        self.cloud = text("cloud") or CONNECTION_OPTIONS["cloud"]["default"]
+        self.region: str = text("region") or CONNECTION_OPTIONS["region"]["default"]
+        self.cloud: str = text("cloud") or CONNECTION_OPTIONS["cloud"]["default"]
         self.endpoint = self._base_url("endpoint", text("endpoint") or "https://res.%s.%s" % (self.region, self.cloud))
         self.identity_endpoint = self._base_url(
             "identity_endpoint", text("identity_endpoint") or "https://iam.%s.%s/v3" % (self.region, self.cloud))
         self.project_id = text("project_id")
         self.project_name = text("project_name") or self.region
-        self.workspace_id = text("workspace_id") or CONNECTION_OPTIONS["workspace_id"]["default"]
+        self.workspace_id: str = text("workspace_id") or CONNECTION_OPTIONS["workspace_id"]["default"]
         self.access_key = text("access_key")
         self.secret_key = text("secret_key")
         self.security_token = text("security_token")
         self.auth_token = text("auth_token")
         self.user = text("user")
-        self.password = options.get("password") or None  # a password may start or end with blanks
+        self.password: Optional[str] = options.get("password") or None  # a password may start or end with blanks
         self.domain = text("domain")
         self.validate_certs = options.get("validate_certs") is not False
         self.ca_path = text("ca_path")
@@ -90,7 +88,7 @@ class ConnectionConfig:
         self.verify = self._verify()
         self.auth_method = self._choose_auth_method()
 
-    def _base_url(self, option, value):
+    def _base_url(self, option: str, value: str) -> str:
         if _USERINFO.match(value):
             # The password would go into the Host header and into connection errors: refuse it, unrepeated.
             raise ResError("%s must not carry a user name or password (user:password@), got %s; pass credentials "
@@ -105,16 +103,16 @@ class ConnectionConfig:
                            "an international domain name in its xn-- form." % (self._given_as.get(option, option), value))
         return value.rstrip("/")
 
-    def _name(self, option):
+    def _name(self, option: str) -> str:
         """How a message names ``option``: where it was given, or ``name (HW_VARIABLE)``."""
         return self._given_as.get(option) or option_name(option)
 
     @property
-    def secrets(self):
+    def secrets(self) -> List[str]:
         """The configured values no message may show."""
         return [getattr(self, name) for name in SECRET_OPTIONS if getattr(self, name)]
 
-    def _verify(self):
+    def _verify(self) -> Union[bool, str]:
         """requests' verify: False, or the CA bundle from ca_path or the environment, or True (certifi's)."""
         if not self.validate_certs:
             return False
@@ -122,14 +120,17 @@ class ConnectionConfig:
             source, bundle = option_name("ca_path"), self.ca_path
         else:
             # requests merges REQUESTS_CA_BUNDLE only in Session.request, which the transport does not use.
-            source, bundle = next(((variable, os.environ[variable]) for variable in CA_BUNDLE_VARIABLES
-                                   if os.environ.get(variable)), (None, True))
-        if bundle is not True and not os.path.exists(bundle):
+            found = next(((variable, os.environ[variable]) for variable in CA_BUNDLE_VARIABLES
+                          if os.environ.get(variable)), None)
+            if found is None:
+                return True
+            source, bundle = found
+        if not os.path.exists(bundle):
             raise ResError("%s names %s, which does not exist; it must be a PEM file (or a directory) of CA "
                            "certificates." % (source, bundle))
         return bundle
 
-    def _choose_auth_method(self):
+    def _choose_auth_method(self) -> str:
         if self.auth_token:
             if not self.project_id:
                 raise ResError("%s is required with auth_token: a pre-issued token does not say which project it is "
@@ -137,8 +138,8 @@ class ConnectionConfig:
             return "token"
         if self.access_key or self.secret_key:
             if not (self.access_key and self.secret_key):
-                given, missing = ("access_key", "secret_key") if self.access_key else ("secret_key", "access_key")
-                raise ResError("%s is set but %s is not: AK/SK signing needs both." % (given, option_name(missing)))
+                one, other = ("access_key", "secret_key") if self.access_key else ("secret_key", "access_key")
+                raise ResError("%s is set but %s is not: AK/SK signing needs both." % (one, option_name(other)))
             return "aksk"
         if self.security_token:
             raise ResError("security_token is set without access_key and secret_key: a security token only "
@@ -160,13 +161,13 @@ class ConnectionConfig:
 _USERINFO = re.compile(r"^([^/?#]*//)?[^/?#@]*@")
 
 
-def endpoint_userinfo(value):
+def endpoint_userinfo(value: Optional[str]) -> Optional[str]:
     """The ``user:password`` part of an endpoint URL, or None."""
     match = _USERINFO.match(value or "")
     return match.group(0)[len(match.group(1) or ""):-1] if match else None
 
 
-def endpoint_passwords(options):
+def endpoint_passwords(options: Mapping[str, Any]) -> List[str]:
     """The ``user:password`` parts of every endpoint in ``options`` (the projects entries' too).
 
     Such an endpoint is refused without its password; a module also hides them from its echoed
@@ -174,17 +175,24 @@ def endpoint_passwords(options):
     """
     entries = [entry for entry in options.get("projects") or [] if isinstance(entry, dict)]
     endpoints = [options.get("endpoint"), options.get("identity_endpoint")] + [entry.get("endpoint") for entry in entries]
-    return [endpoint_userinfo(value) for value in endpoints if isinstance(value, str) and endpoint_userinfo(value)]
+    userinfos = [endpoint_userinfo(value) for value in endpoints if isinstance(value, str)]
+    return [userinfo for userinfo in userinfos if userinfo]
 
 
 # One entry of the projects option. None means: what the connection options say
 # (for project_id, also what the client derives from the credentials).
-ProjectTarget = namedtuple("ProjectTarget", "project_id region endpoint workspace_id")
+class ProjectTarget(NamedTuple):
+    project_id: Optional[str]
+    region: Optional[str]
+    endpoint: Optional[str]
+    workspace_id: Optional[str]
+
+
 PROJECT_KEYS = ProjectTarget._fields
 DEFAULT_PROJECT = ProjectTarget(None, None, None, None)
 
 
-def project_targets(entries, default_workspace_id):
+def project_targets(entries: Optional[Sequence[Any]], default_workspace_id: str) -> List[ProjectTarget]:
     """Validate the projects option and return its ProjectTargets, in the configured order.
 
     An entry is a project ID or a dict with project_id and optional region, endpoint and
@@ -192,7 +200,8 @@ def project_targets(entries, default_workspace_id):
     """
     if not entries:
         return [DEFAULT_PROJECT]
-    targets, seen = [], {}
+    targets: List[ProjectTarget] = []
+    seen: Dict[Tuple[Optional[str], str], int] = {}
     for index, entry in enumerate(entries):
         where = "projects[%d]" % index
         if isinstance(entry, str):
@@ -219,7 +228,7 @@ def project_targets(entries, default_workspace_id):
     return targets
 
 
-def project_configs(options, projects=None):
+def project_configs(options: Mapping[str, Any], projects: Optional[Sequence[Any]] = None) -> List[ConnectionConfig]:
     """One ConnectionConfig per entry of the projects option, in order, all validated before any request.
 
     ``options`` are the connection options (a dict); an entry's values that are set (project_id,

@@ -13,16 +13,32 @@ inventory plugin needs a single ``except`` to turn any failure into its own
 kind of error without a traceback.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import re
+from typing import Any, Dict, NamedTuple, Optional, Protocol, Tuple, overload
 from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
+from ansible_collections.hwc.res.plugins.module_utils._types import JSONObject
 
 BODY_EXCERPT_CHARS = 200
+
+
+class Redact(Protocol):
+    """What removes secrets from server text, such as a _text.Redactor: text stays text, None stays None."""
+
+    @overload
+    def __call__(self, text: str) -> str:
+        ...
+
+    @overload
+    def __call__(self, text: None) -> None:
+        ...
+
+    @overload
+    def __call__(self, text: Optional[str]) -> Optional[str]:
+        ...
 
 
 class ResError(Exception):
@@ -34,9 +50,10 @@ class ResError(Exception):
     every known secret removed.
     """
 
-    def __init__(self, message, status_code=None, error_code=None, error_msg=None, request_id=None,
-                 encoded_authorization_message=None):
-        super(ResError, self).__init__(message)
+    def __init__(self, message: str, status_code: Optional[int] = None, error_code: Optional[str] = None,
+                 error_msg: Optional[str] = None, request_id: Optional[str] = None,
+                 encoded_authorization_message: Optional[str] = None) -> None:
+        super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.error_code = error_code
@@ -44,17 +61,17 @@ class ResError(Exception):
         self.request_id = request_id
         self.encoded_authorization_message = encoded_authorization_message
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def redacted(self, redactor):
+    def redacted(self, redactor: Redact) -> ResError:
         """This error with ``redactor`` applied to its message: one built from the API's data (a service)."""
         return ResError(redactor(self.message), self.status_code, self.error_code, self.error_msg, self.request_id,
                         self.encoded_authorization_message)
 
-    def to_result(self):
+    def to_result(self) -> Dict[str, Any]:
         """The keys a module returns on failure: ``msg`` and whatever else is known."""
-        result = {"msg": self.message}
+        result: Dict[str, Any] = {"msg": self.message}
         for key in RESULT_KEYS:
             value = getattr(self, key)
             if value is not None:
@@ -65,27 +82,36 @@ class ResError(Exception):
 RESULT_KEYS = ("status_code", "error_code", "error_msg", "request_id", "encoded_authorization_message")
 
 
-def api_error(service, method, url, reply, response=None, redactor=None):
+class Answer(NamedTuple):
+    """What api_error() reads of an HTTP answer."""
+
+    payload: Optional[JSONObject]  # the body's JSON object; None when the body is not one
+    status_code: int
+    request_id: Optional[str]
+    body: Optional[bytes] = None  # excerpted when the body is not a JSON object
+
+
+def api_error(service: str, method: str, url: str, answer: Answer, redact: Redact,
+              reason: Optional[str] = None) -> ResError:
     """A ResError naming the request, the HTTP status, and the API's error code and text.
 
-    ``reply`` is the transport's Reply (payload, status_code, request_id); ``response`` the raw
-    response, when there is one, for its reason phrase and a body excerpt. ``redactor`` removes
-    the secrets a server may echo from everything taken from the answer.
+    ``redact`` removes the secrets a server may echo from everything taken from the answer;
+    ``reason`` is the response's reason phrase, when there is one.
     """
-    redact = redactor or (lambda text: text)
-    error_code, error_msg, encoded = (redact(value) for value in _error_fields(reply.payload))
-    request_id = redact(reply.request_id)
+    error_code, error_msg, encoded = (redact(value) for value in _error_fields(answer.payload))
+    request_id = redact(answer.request_id)
+    detail: str
     if error_code or error_msg:
         # The API's text usually ends with a period already; the message adds its own.
         detail = printable("%s: %s" % (error_code, error_msg) if error_code else error_msg).rstrip(".")
-    elif reply.payload is not None:
+    elif answer.payload is not None:
         detail = "the response is not the documented shape (is_success is not true)"
     else:
-        detail = "the body is not a JSON object: %s" % printable(_body_excerpt(reply.body, redact))
-    reason = " %s" % printable(redact(response.reason)) if response is not None and response.reason else ""
+        detail = "the body is not a JSON object: %s" % printable(_body_excerpt(answer.body, redact))
+    said = " %s" % printable(redact(reason)) if reason else ""
     message = "%s %s %s failed with HTTP %s%s: %s." % (
-        service, method, urlsplit(url).path, reply.status_code, reason, detail)
-    if reply.status_code in (401, 403) or (error_code or "").lower() in ("res.2301", "apigw.0301"):
+        service, method, urlsplit(url).path, answer.status_code, said, detail)
+    if answer.status_code in (401, 403) or (error_code or "").lower() in ("res.2301", "apigw.0301"):
         # A credential that may read is often refused a write (a read-only IAM user for compliance jobs).
         message += " Check the credentials and that they may %s this project." % (
             "change services in" if method in ("PATCH", "DELETE") else "read")
@@ -93,14 +119,14 @@ def api_error(service, method, url, reply, response=None, redactor=None):
         message += " Encoded authorization message (decode it with IAM's decode API): %s." % printable(encoded)
     if request_id:
         message += " Request ID: %s." % printable(request_id)
-    return ResError(message, status_code=reply.status_code, error_code=error_code, error_msg=error_msg,
+    return ResError(message, status_code=answer.status_code, error_code=error_code, error_msg=error_msg,
                     request_id=request_id, encoded_authorization_message=encoded)
 
 
-def json_type(value):
+def json_type(value: Any) -> str:
     """How a message names the JSON type of ``value``."""
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number")
+    names: Dict[type, str] = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
 
 
 # Where huaweicloudsdkcore finds an error's code and message, in its order of preference.
@@ -108,7 +134,7 @@ _ERROR_KEYS = (("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", 
 _ENCODED_AUTHORIZATION_MESSAGE = "encoded_authorization_message"
 
 
-def _error_fields(payload):
+def _error_fields(payload: Optional[JSONObject]) -> Tuple[Optional[str], Optional[str], Optional[str]]:
     """(error_code, error_msg, encoded_authorization_message) the way Huawei's SDK reads an error body.
 
     The first key pair present at the top level wins; failing that, the first nested object holding
@@ -126,11 +152,11 @@ def _error_fields(payload):
     return None, None, _text_or_none(payload.get(_ENCODED_AUTHORIZATION_MESSAGE))
 
 
-def _text_or_none(value):
+def _text_or_none(value: Any) -> Optional[str]:
     return None if value is None or value == "" else u"%s" % (value,)
 
 
-def _body_excerpt(body, redact):
+def _body_excerpt(body: Optional[bytes], redact: Redact) -> str:
     if body is None:
         return "(none)"
     # Redact more than is shown, so that no secret is cut in two before it can be recognized.

@@ -13,19 +13,32 @@ read the same names with ``get_option()`` (their ``env:`` entries come from the
 step).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import os
+from typing import Any, Callable, Collection, Dict, List, Tuple, TypedDict
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 
+
+class OptionSpec(TypedDict, total=False):
+    """An AnsibleModule option spec, plus what this collection alone reads: ``env`` and ``range``."""
+
+    type: str
+    elements: str
+    default: Any
+    no_log: bool
+    env: List[str]
+    range: Tuple[int, int]
+
+
+OptionSpecs = Dict[str, OptionSpec]
+
 # name -> AnsibleModule option spec, plus "env": the environment variables
 # read when the option is not set (AWX credential types inject these). A variable
 # set to an empty string counts as unset: AWX injects "" for a field left empty.
-CONNECTION_OPTIONS = {
+CONNECTION_OPTIONS: OptionSpecs = {
     "region": {"type": "str", "default": "cn-north-4", "env": ["HW_REGION_NAME"]},
     "cloud": {"type": "str", "default": "myhuaweicloud.com", "env": ["HW_CLOUD"]},
     "endpoint": {"type": "str", "env": ["HW_RES_ENDPOINT"]},
@@ -47,7 +60,7 @@ CONNECTION_OPTIONS = {
 }
 
 # Filters on the service list, shared by the module, the lookup and the inventory.
-FILTER_OPTIONS = {
+FILTER_OPTIONS: OptionSpecs = {
     "name": {"type": "list", "elements": "str"},
     "status": {"type": "list", "elements": "str"},
     "infer_type": {"type": "str"},
@@ -55,20 +68,20 @@ FILTER_OPTIONS = {
 }
 
 # What the module and the lookup add to the filtered list.
-OUTPUT_OPTIONS = {
+OUTPUT_OPTIONS: OptionSpecs = {
     "details": {"type": "bool", "default": False},
     "query": {"type": "str"},
 }
 
 # Several projects in one task or inventory source: module, lookup and inventory.
-PROJECTS_OPTIONS = {
+PROJECTS_OPTIONS: OptionSpecs = {
     "projects": {"type": "list", "elements": "raw"},
     "max_workers": {"type": "int", "default": 8},
     "fail_on_errors": {"type": "bool", "default": True},
 }
 
 # Waiting for a status: the info module (for the statuses it names) and the state module.
-WAIT_OPTIONS = {
+WAIT_OPTIONS: OptionSpecs = {
     "wait_timeout": {"type": "int", "default": 300, "range": (0, 86400)},
     "wait_sleep": {"type": "int", "default": 5, "range": (1, 3600)},
 }
@@ -80,23 +93,23 @@ _RANGED = dict((name, spec) for options in (CONNECTION_OPTIONS, PROJECTS_OPTIONS
 _OWN_KEYS = ("env", "range")
 
 
-def module_argument_spec(*extra_specs):
+def module_argument_spec(*extra_specs: OptionSpecs) -> Dict[str, Dict[str, Any]]:
     """The AnsibleModule argument spec: connection options, with environment fallbacks, plus ``extra_specs``."""
     spec = {}
     for options in (CONNECTION_OPTIONS,) + extra_specs:
         for name, declared in options.items():
-            option = dict((key, value) for key, value in declared.items() if key not in _OWN_KEYS)
+            option: Dict[str, Any] = dict((key, value) for key, value in declared.items() if key not in _OWN_KEYS)
             if declared.get("env"):
                 option["fallback"] = (env_fallback_unless_empty, declared["env"])
             spec[name] = option
     return spec
 
 
-def whole_number(name, value):
+def whole_number(name: str, value: Any) -> int:
     """``value`` of the ranged option ``name`` as an int within its declared range; None gives its default."""
     declared = _RANGED[name]
     if value is None:
-        return declared["default"]
+        return int(declared["default"])
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
@@ -107,7 +120,7 @@ def whole_number(name, value):
     return number
 
 
-def env_fallback_unless_empty(*names):
+def env_fallback_unless_empty(*names: str) -> str:
     """Ansible's env_fallback, except that an empty variable counts as unset (an empty bool would fail)."""
     for name in names:
         if os.environ.get(name):
@@ -115,7 +128,7 @@ def env_fallback_unless_empty(*names):
     raise AnsibleFallbackNotFound
 
 
-def set_but_empty(given=()):
+def set_but_empty(given: Collection[str] = ()) -> List[str]:
     """The connection options, other than those in ``given``, whose environment variable is set to "".
 
     A controller plugin's configuration takes such a variable as a value (a bool as false, a path as the
@@ -129,6 +142,6 @@ def set_but_empty(given=()):
     return empty
 
 
-def connection_options_from(get_option):
+def connection_options_from(get_option: Callable[[str], Any]) -> Dict[str, Any]:
     """Collect the connection options through ``get_option(name)`` (a plugin's own, or ``params.get``)."""
     return dict((name, get_option(name)) for name in CONNECTION_OPTIONS)

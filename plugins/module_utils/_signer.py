@@ -12,14 +12,12 @@ verifies with them, so both sides are held to the published test vector.
 Standard library only.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import hashlib
 import hmac
 from datetime import datetime, timezone
-
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import parse_qsl, quote, urlsplit
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -30,31 +28,32 @@ DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 SIGNED_HEADER_NAMES = ("content-type", "host", "x-project-id", "x-sdk-date", "x-security-token")
 
 
-def _encode(value):
+def _encode(value: str) -> str:
     # RFC 3986 unreserved characters stay; everything else, "/" and space included, is escaped.
     return quote(value, safe="~")
 
 
-def sdk_date(now=None):
+def sdk_date(now: Optional[datetime] = None) -> str:
     """Return the X-Sdk-Date value for ``now`` (a timezone-aware datetime, default: the current time)."""
     now = now or datetime.now(timezone.utc)
     return now.astimezone(timezone.utc).strftime(DATE_FORMAT)
 
 
-def canonical_uri(path):
+def canonical_uri(path: str) -> str:
     segments = [_encode(segment) for segment in path.split("/")]
     uri = "/".join(segments)
     return uri if uri.endswith("/") else uri + "/"
 
 
-def canonical_query(query_pairs):
+def canonical_query(query_pairs: Iterable[Tuple[object, object]]) -> str:
     return "&".join(
         "%s=%s" % (_encode(key), _encode(value))
         for key, value in sorted((str(k), str(v)) for k, v in query_pairs)
     )
 
 
-def canonical_request(method, path, query_pairs, headers, signed_header_names, body_sha256):
+def canonical_request(method: str, path: str, query_pairs: Iterable[Tuple[object, object]], headers: Mapping[str, str],
+                      signed_header_names: Sequence[str], body_sha256: str) -> str:
     """Build the canonical request string.
 
     ``headers`` maps lower-case header names to values; ``signed_header_names``
@@ -71,21 +70,22 @@ def canonical_request(method, path, query_pairs, headers, signed_header_names, b
     ])
 
 
-def string_to_sign(request_date, canonical):
+def string_to_sign(request_date: str, canonical: str) -> str:
     return "\n".join([ALGORITHM, request_date, hashlib.sha256(canonical.encode("utf-8")).hexdigest()])
 
 
-def signature(secret_key, text):
+def signature(secret_key: str, text: str) -> str:
     return hmac.new(secret_key.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def split_url(url):
+def split_url(url: str) -> Tuple[str, str, List[Tuple[str, str]]]:
     """Return (host, path, query_pairs) of an absolute URL, the parts the signature covers."""
     parts = urlsplit(url)
     return parts.netloc, parts.path or "/", parse_qsl(parts.query, keep_blank_values=True)
 
 
-def sign_request(method, url, headers, access_key, secret_key, body=b"", now=None):
+def sign_request(method: str, url: str, headers: Mapping[str, str], access_key: str, secret_key: str,
+                 body: Union[bytes, str] = b"", now: Optional[datetime] = None) -> Dict[str, str]:
     """Return the headers to add to a request so the gateway accepts it.
 
     ``headers`` are the headers the request will carry (any case); the ones in

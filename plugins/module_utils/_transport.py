@@ -13,22 +13,23 @@ the server sends back and the translation of transport and HTTP failures live
 here and nowhere else.
 """
 
-from __future__ import absolute_import, division, print_function
+from __future__ import annotations
 
-__metaclass__ = type
-
+import functools
 import json
 import re
 import socket
 import threading
 import time
 import traceback
-from collections import namedtuple
+from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Set, Union, cast
 from urllib.parse import urlsplit
 
 from ansible_collections.hwc.res.plugins.module_utils import _signer as signer
-from ansible_collections.hwc.res.plugins.module_utils._errors import ResError, api_error
-from ansible_collections.hwc.res.plugins.module_utils._text import server_text
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
+from ansible_collections.hwc.res.plugins.module_utils._errors import Answer, ResError, api_error
+from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
+from ansible_collections.hwc.res.plugins.module_utils._types import JSONObject
 
 try:
     import requests
@@ -38,10 +39,14 @@ try:
     from urllib3.exceptions import TimeoutError as Urllib3Timeout
     from urllib3.util.retry import Retry
 except ImportError:
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    Retry = object
+    REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
+    # _BoundedRetry below still needs a base for this module to import; Transport() then says requests is missing.
+    Retry = object  # type: ignore[assignment,misc]  # a stand-in class, never instantiated
 else:
     REQUESTS_IMPORT_ERROR = None
+
+if TYPE_CHECKING:
+    from urllib3.response import BaseHTTPResponse
 
 USER_AGENT = "hwc.res-ansible-collection"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -57,23 +62,31 @@ MAX_BODY_BYTES = 100 * 1024 * 1024
 # Compressed bytes decoded at a time: deflate expands at most about 1000-fold, so a chunk stays small.
 READ_CHUNK_BYTES = 16 * 1024
 
-# What send hands back: the decoded JSON object, the raw body, and what the error messages need.
-Reply = namedtuple("Reply", "payload status_code request_id headers body")
+
+class Reply(NamedTuple):
+    """What send hands back: the decoded JSON object, the raw body, and what the error messages need."""
+
+    payload: JSONObject
+    status_code: int
+    request_id: Optional[str]
+    headers: Mapping[str, str]
+    body: bytes
 
 
 class _BoundedRetry(Retry):
     """urllib3's retry policy, with a ceiling on Retry-After and tolerance of a malformed one."""
 
-    def get_retry_after(self, response):
+    def get_retry_after(self, response: BaseHTTPResponse) -> Optional[float]:
         try:
-            seconds = super(_BoundedRetry, self).get_retry_after(response)
+            seconds = super().get_retry_after(response)
         except InvalidHeader:
             return None
         return None if seconds is None else min(seconds, MAX_RETRY_AFTER_SECONDS)
 
 
-def _retry_policy(retries):
-    settings = dict(
+def _retry_policy(retries: int) -> Retry:
+    policy = functools.partial(
+        _BoundedRetry,
         total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
         # POST issues an IAM token (a second one is harmless); PATCH sets a status and DELETE removes a
         # service, both the same whether sent once or twice.
@@ -82,9 +95,9 @@ def _retry_policy(retries):
         raise_on_status=False, respect_retry_after_header=True,
     )
     try:
-        return _BoundedRetry(backoff_jitter=BACKOFF_JITTER, **settings)
+        return policy(backoff_jitter=BACKOFF_JITTER)
     except TypeError:  # urllib3 < 2 has no jitter
-        return _BoundedRetry(**settings)
+        return policy()
 
 
 class Transport:
@@ -95,7 +108,7 @@ class Transport:
     under way at once (the orchestrator's workers), so that no connection is opened only to be dropped.
     """
 
-    def __init__(self, config, redactor, pool_size=1):
+    def __init__(self, config: ConnectionConfig, redactor: Redactor, pool_size: int = 1) -> None:
         if REQUESTS_IMPORT_ERROR:
             raise ResError(REQUESTS_MISSING)
         self.config = config
@@ -109,10 +122,12 @@ class Transport:
         self._session.mount("http://", adapter)
         self._session.headers["User-Agent"] = USER_AGENT
 
-    def close(self):
+    def close(self) -> None:
         self._session.close()
 
-    def send(self, api, method, url, params=None, headers=None, json_body=None, sign=False, deadline=None):
+    def send(self, api: str, method: str, url: str, params: Optional[Mapping[str, str]] = None,
+             headers: Optional[Mapping[str, str]] = None, json_body: Optional[JSONObject] = None, sign: bool = False,
+             deadline: Optional[float] = None) -> Reply:
         """Send one request to ``api`` (RES or IAM, as messages name it) and return its Reply.
 
         Failed attempts are retried as urllib3's Retry policy says (transport errors, 429 and 5xx, with
@@ -124,12 +139,15 @@ class Transport:
         body = json.dumps(json_body).encode("utf-8") if json_body is not None else b""
         request = requests.Request(method, url, params=params, data=body or None, headers=dict(headers or {}))
         prepared = self._session.prepare_request(request)
+        prepared_url = cast(str, prepared.url)  # prepare_request always sets it
         # Sign what is sent: the Host header is pinned to the value the signature covers.
-        prepared.headers["Host"] = urlsplit(prepared.url).netloc
+        prepared.headers["Host"] = urlsplit(prepared_url).netloc
         prepared.headers["Content-Type"] = "application/json"
         if sign:
-            prepared.headers.update(signer.sign_request(
-                method, prepared.url, prepared.headers, self.config.access_key, self.config.secret_key, body))
+            # Both keys are set whenever the auth method is aksk, the one that signs.
+            prepared.headers.update(signer.sign_request(method, prepared_url, prepared.headers,
+                                                        cast(str, self.config.access_key),
+                                                        cast(str, self.config.secret_key), body))
         target = "%s %s %s" % (api, method, urlsplit(url).path)
         retry = self._retry
         while True:
@@ -138,9 +156,10 @@ class Transport:
                 response = self._session.send(prepared, timeout=timeout, verify=self.config.verify,
                                               allow_redirects=False, stream=True)
             except requests.exceptions.RequestException as exc:
-                retry = self._after_failed_attempt(retry, method, url, exc, deadline)
-                if retry is None:
+                again = self._after_failed_attempt(retry, method, url, exc, deadline)
+                if again is None:
                     raise ResError(self._transport_failure("%s %s %s" % (api, method, url), exc, timeout))
+                retry = again
                 continue
             # An issued token is a secret from the moment it arrives, whatever happens next.
             self.redactor.add(response.headers.get("X-Subject-Token"))
@@ -153,7 +172,9 @@ class Transport:
                     continue
             return self._reply(api, method, url, target, response, timeout)
 
-    def _after_failed_attempt(self, retry, method, url, exc, deadline, response=None, retry_after=None):
+    def _after_failed_attempt(self, retry: Retry, method: str, url: str, exc: Optional[requests.RequestException],
+                              deadline: Optional[float], response: Optional[BaseHTTPResponse] = None,
+                              retry_after: Optional[float] = None) -> Optional[Retry]:
         """The Retry for the next attempt, after its pause; None when the policy or the deadline says stop."""
         try:
             retry = retry.increment(method, url, response=response, error=_urllib3_error(exc))
@@ -165,25 +186,26 @@ class Transport:
         time.sleep(pause)
         return retry
 
-    def _reply(self, api, method, url, target, response, timeout):
+    def _reply(self, api: str, method: str, url: str, target: str, response: requests.Response,
+               timeout: float) -> Reply:
         """The final answer to a request as a Reply, or the ResError it amounts to."""
         try:
             content = self._read_body(response, target, timeout)
         finally:
             response.close()
-        request_id = self.redactor(response.headers.get("X-Request-Id"))
+        request_id: Optional[str] = self.redactor(response.headers.get("X-Request-Id"))
         if response.is_redirect or 300 <= response.status_code < 400:
             raise ResError("%s was redirected with HTTP %d to %s; hwc.res follows no redirect: set the endpoint "
                            "to the URL that answers." % (target, response.status_code, server_text(
                                response.headers.get("Location") or "(no Location header)", self.redactor)),
                            status_code=response.status_code, request_id=request_id)
-        reply = Reply(_json_object(content, target, response.status_code), response.status_code, request_id,
-                      response.headers, content)
-        if response.status_code >= 400 or reply.payload is None:
-            raise api_error(api, method, url, reply, response, self.redactor)
-        return reply
+        payload = _json_object(content, target, response.status_code)
+        if response.status_code >= 400 or payload is None:
+            raise api_error(api, method, url, Answer(payload, response.status_code, request_id, content), self.redactor,
+                            response.reason)
+        return Reply(payload, response.status_code, request_id, response.headers, content)
 
-    def _read_body(self, response, target, timeout):
+    def _read_body(self, response: requests.Response, target: str, timeout: float) -> bytes:
         """The decoded body, read in chunks: whole within ``timeout`` seconds, and at most MAX_BODY_BYTES.
 
         The read timeout of urllib3 applies to each read of the socket, so a server that sends one
@@ -191,10 +213,10 @@ class Transport:
         deadline.
         """
         connection = getattr(response.raw, "connection", None)
-        sock = getattr(connection, "sock", None)
+        sock: Any = getattr(connection, "sock", None)  # urllib3's socket, when the response has one
         expired = threading.Event()
 
-        def cut_off():
+        def cut_off() -> None:
             expired.set()
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -202,7 +224,8 @@ class Transport:
                 pass
 
         watchdog = threading.Timer(timeout, cut_off) if sock is not None else None
-        chunks, size = [], 0
+        chunks: List[bytes] = []
+        size = 0
         try:
             if watchdog is not None:
                 watchdog.daemon = True
@@ -228,7 +251,7 @@ class Transport:
                            % (target, _seconds(timeout)), status_code=response.status_code)
         return b"".join(chunks)
 
-    def _transport_failure(self, target, exc, timeout):
+    def _transport_failure(self, target: str, exc: requests.RequestException, timeout: float) -> str:
         retried = " after %d retries" % self.config.retries if self.config.retries else ""
         cause = _root_cause(exc)
         described = server_text(_describe(cause), self.redactor)
@@ -250,7 +273,7 @@ REQUESTS_MISSING = ("The Python library requests is required by hwc.res; install
                     "on the host that runs this task.")
 
 
-def _request_timeout(target, timeout, deadline):
+def _request_timeout(target: str, timeout: float, deadline: Optional[float]) -> float:
     """``timeout``, or less when the deadline is nearer; a passed deadline ends the request unsent."""
     if deadline is None:
         return timeout
@@ -260,7 +283,7 @@ def _request_timeout(target, timeout, deadline):
     return min(timeout, left)
 
 
-def _urllib3_error(exc):
+def _urllib3_error(exc: Optional[requests.RequestException]) -> Optional[Exception]:
     """The urllib3 error inside a requests exception, which urllib3's Retry knows how to judge."""
     if exc is None:
         return None
@@ -269,11 +292,11 @@ def _urllib3_error(exc):
     return inner if isinstance(inner, Exception) else exc
 
 
-def _seconds(value):
+def _seconds(value: float) -> str:
     return "%d" % value if value == int(value) else "%.1f" % value
 
 
-def _json_object(content, target, status_code):
+def _json_object(content: bytes, target: str, status_code: int) -> Optional[JSONObject]:
     """The body as a dict, or None when it is not a JSON object.
 
     NaN and Infinity, which Python's parser accepts but JSON does not have, become null; an integer
@@ -293,13 +316,13 @@ def _json_object(content, target, status_code):
 _MAX_INTEGER_DIGITS = 4000
 
 
-def _whole_number(text):
+def _whole_number(text: str) -> Union[int, str]:
     return int(text) if len(text) <= _MAX_INTEGER_DIGITS else text
 
 
-def _root_cause(exc):
+def _root_cause(exc: BaseException) -> BaseException:
     """The innermost exception behind a requests/urllib3 exception."""
-    seen = set()
+    seen: Set[int] = set()
     while id(exc) not in seen:
         seen.add(id(exc))
         inner = getattr(exc, "reason", None)
@@ -311,6 +334,6 @@ def _root_cause(exc):
     return exc
 
 
-def _describe(exc):
+def _describe(exc: BaseException) -> str:
     # urllib3 phrases it "<urllib3.connection.HTTPConnection object at 0x...>: Failed to establish ..."
     return re.sub(r"<[^>]+ object at 0x[0-9a-f]+>: ", "", str(exc))

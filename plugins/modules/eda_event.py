@@ -6,10 +6,6 @@
 
 # The documentation of an action that runs on the controller only: plugins/action/eda_event.py does the work.
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 module: eda_event
 short_description: Read the Event-Driven Ansible event of this run as data, never as a template

@@ -12,20 +12,23 @@ argument spec; this turns those options into the connection options the
 orchestrator takes, and turns ResError into the plugin's own error type.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Collection, Dict, Iterator, Optional
 
 from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS, option_name
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._options import connection_options_from, set_but_empty
 
+if TYPE_CHECKING:
+    from ansible.template import Templar
 
-def connection_options(get_option, given=(), templar=None):
+
+def connection_options(get_option: Callable[[str], Any], given: Collection[str] = (),
+                       templar: Optional[Templar] = None) -> Dict[str, Any]:
     """The connection options from a plugin's ``get_option``, as the orchestrator takes them.
 
     ``given``: the options set in the inventory file or as lookup arguments. With a ``templar``, those that
@@ -40,7 +43,7 @@ def connection_options(get_option, given=(), templar=None):
     return options
 
 
-def refuse_secret_containers(options):
+def refuse_secret_containers(options: Optional[Mapping[str, Any]]) -> None:
     """Fail on a secret option given as a dict or a list, without showing it.
 
     ansible-core quotes a value it cannot convert to the option's type in its error
@@ -55,14 +58,14 @@ def refuse_secret_containers(options):
                 option_name(name), "a dict" if isinstance(value, Mapping) else "a list"))
 
 
-def _render(templar, value):
+def _render(templar: Templar, value: Any) -> Any:
     if isinstance(value, str) and templar.is_template(value):
         return templar.template(value)
     return value
 
 
 @contextmanager
-def raised_as(error_class):
+def raised_as(error_class: Callable[[str], Exception]) -> Iterator[None]:
     """Re-raise ResError as ``error_class`` (AnsibleLookupError, AnsibleParserError...) with the same message."""
     try:
         yield

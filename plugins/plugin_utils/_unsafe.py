@@ -11,12 +11,11 @@ Every controller plugin passes what it returns from the API (lookup results, inv
 filter results) through make_unsafe().
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from ansible.utils.unsafe_proxy import wrap_var
 
@@ -30,7 +29,7 @@ except ImportError:  # ansible-core < 2.19: a str is trusted unless wrapped
 _TEMPLATE_MARKERS = re.compile(r"[{}]|^#jinja2:")
 
 
-def make_unsafe(value):
+def make_unsafe(value: Any) -> Any:
     """Mark API data (service names, descriptions...) so that Ansible never renders it as a template.
 
     Recursively through dicts and lists, text that could be a template is wrapped as unsafe. Other text is

@@ -5,6 +5,8 @@
 
 """An ansible-rulebook event source: changes of Huawei Cloud RES inference services, as events."""
 
+from __future__ import annotations
+
 DOCUMENTATION = r"""
 ---
 short_description: Watch Huawei Cloud RES inference services and send an event for every change.
@@ -198,9 +200,10 @@ import os
 import sys
 import threading
 import time
+from typing import Any, AsyncIterator, Dict, List, Mapping, Protocol, TypeVar, Union
 
 
-def _make_collection_importable():
+def _make_collection_importable() -> None:
     """Put the folder holding this collection's ``ansible_collections`` on sys.path, unless Python finds it there.
 
     ansible-rulebook runs a source with runpy.run_path, outside Ansible's collection loader, so
@@ -230,15 +233,19 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: 
 from ansible.module_utils.common.parameters import remove_values  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._config import SECRET_OPTIONS  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError  # noqa: E402
-from ansible_collections.hwc.res.plugins.module_utils._options import FILTER_OPTIONS, module_argument_spec  # noqa: E402
-from ansible_collections.hwc.res.plugins.module_utils._orchestrator import Orchestrator  # noqa: E402
+from ansible_collections.hwc.res.plugins.module_utils._options import (  # noqa: E402
+    FILTER_OPTIONS,
+    OptionSpecs,
+    module_argument_spec,
+)
+from ansible_collections.hwc.res.plugins.module_utils._orchestrator import Orchestrator, ProjectRead  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._service_data import ServiceFilter  # noqa: E402
 from ansible_collections.hwc.res.plugins.module_utils._text import printable  # noqa: E402
 from ansible_collections.hwc.res.plugins.plugin_utils._controller import connection_options  # noqa: E402
-from ansible_collections.hwc.res.plugins.plugin_utils._events import ServiceWatch, utc_now_iso  # noqa: E402
+from ansible_collections.hwc.res.plugins.plugin_utils._events import Event, ServiceWatch, utc_now_iso  # noqa: E402
 
 SOURCE_NAME = "hwc.res.infer_service_events"
-SOURCE_OPTIONS = {
+SOURCE_OPTIONS: OptionSpecs = {
     "projects": {"type": "list", "elements": "raw"},
     "interval": {"type": "float", "default": 60},
     "emit_initial": {"type": "bool", "default": False},
@@ -255,17 +262,26 @@ RULEBOOK_ARGUMENTS = ("eda_feedback_queue",)
 
 logger = logging.getLogger(SOURCE_NAME)
 
+_Scrubbed = TypeVar("_Scrubbed")
+
+
+class EventQueue(Protocol):
+    """Where the events go: the asyncio.Queue that ansible-rulebook hands the source."""
+
+    async def put(self, item: Event) -> None:
+        ...
+
 
 class Settings:
     """The validated arguments: the orchestrator of the watched projects and workspaces, the timing."""
 
-    def __init__(self, args):
+    def __init__(self, args: Mapping[str, Any]) -> None:
         params = self._validated(dict((key, value) for key, value in args.items() if key not in RULEBOOK_ARGUMENTS))
-        self.interval = params["interval"]
+        self.interval: float = params["interval"]
         if not math.isfinite(self.interval) or self.interval < MINIMUM_INTERVAL:
             raise ValueError("%s: interval must be a number of seconds, at least %g; got %r." % (
                 SOURCE_NAME, MINIMUM_INTERVAL, args.get("interval")))
-        self.emit_initial = params["emit_initial"]
+        self.emit_initial: bool = params["emit_initial"]
         self.secrets = _secrets(params)
         try:
             # What the rulebook sets stands, even where AWX or EDA controller exports its HW_* variable as "".
@@ -276,25 +292,27 @@ class Settings:
             raise ValueError("%s: %s" % (SOURCE_NAME, error.message)) from None
 
     @staticmethod
-    def _validated(args):
+    def _validated(args: Dict[str, Any]) -> Dict[str, Any]:
         """The arguments checked and converted by Ansible's own argument-spec validation, HW_* fallbacks applied."""
         result = ArgumentSpecValidator(ARGUMENT_SPEC).validate(args)
         if result.error_messages:
             # A type error may quote the value it could not convert: never a secret's.
             raise ValueError(remove_values("%s: %s" % (SOURCE_NAME, " ".join(result.error_messages)),
                                            _secrets(result.validated_parameters)))
-        return result.validated_parameters
+        params: Dict[str, Any] = result.validated_parameters
+        return params
 
-    def scrubbed(self, value):
+    def scrubbed(self, value: _Scrubbed) -> _Scrubbed:
         """``value`` (an event, a message) with every secret of the arguments masked, should the API echo one."""
-        return remove_values(value, self.secrets)
+        scrubbed: _Scrubbed = remove_values(value, self.secrets)
+        return scrubbed
 
 
-def _secrets(params):
+def _secrets(params: Mapping[str, Any]) -> List[str]:
     return [str(params[name]) for name in SECRET_OPTIONS if params.get(name) not in (None, "")]
 
 
-async def main(queue, args):
+async def main(queue: EventQueue, args: Dict[str, Any]) -> None:
     """Poll RES every ``interval`` seconds and put one event per change on ``queue``, until cancelled.
 
     A poll reads every project at once and sends each project's events as soon as that project is read;
@@ -321,7 +339,7 @@ async def main(queue, args):
         orchestrator.close()
 
 
-async def _project_reads(orchestrator, deadline):
+async def _project_reads(orchestrator: Orchestrator, deadline: float) -> AsyncIterator[ProjectRead]:
     """The ProjectReads of one poll, as each project is read, from a daemon thread while the event loop goes on.
 
     Unlike asyncio.to_thread: once the caller is cancelled (rulebook shutdown), nothing waits for the
@@ -329,27 +347,27 @@ async def _project_reads(orchestrator, deadline):
     The abandoned thread ends on its own by the poll's deadline.
     """
     loop = asyncio.get_running_loop()
-    arrived = asyncio.Queue()
-    done = object()
+    # A ProjectRead, the exception the reading raised, or None: every project has been read.
+    arrived: asyncio.Queue[Union[ProjectRead, Exception, None]] = asyncio.Queue()
 
-    def deliver(item):
+    def deliver(item: Union[ProjectRead, Exception, None]) -> None:
         try:
             loop.call_soon_threadsafe(arrived.put_nowait, item)
         except RuntimeError:  # the loop has closed: nobody waits any more
             pass
 
-    def read():
+    def read() -> None:
         try:
             for project_read in orchestrator.read_each(deadline):
                 deliver(project_read)
-            deliver(done)
+            deliver(None)
         except Exception as error:  # pylint: disable=broad-exception-caught  # raised again in the caller
             deliver(error)
 
     threading.Thread(target=read, name=SOURCE_NAME, daemon=True).start()
     while True:
         item = await arrived.get()
-        if item is done:
+        if item is None:
             return
         if isinstance(item, Exception):
             raise item
@@ -360,7 +378,7 @@ if __name__ == "__main__":
     # Run directly: print the events of the project in the HW_* environment.
 
     class _PrintQueue:
-        async def put(self, event):
-            print(event)
+        async def put(self, item: Event) -> None:
+            print(item)
 
     asyncio.run(main(_PrintQueue(), {"interval": 10, "emit_initial": True}))
