@@ -5,13 +5,13 @@
 
 # This file is private to the hwc.res collection: other collections must not import it; it may change at any time.
 
-"""Compliance rules over normalized RES services, and their JUnit report.
+"""Compliance rules over normalized RES services, and what remediating them takes.
 
 Pure functions over plain data (the ``services`` that ``infer_service_info``
-returns, and a policy dict), used by the filters ``hwc.res.compliance_policy``,
-``hwc.res.compliance_result`` and ``hwc.res.compliance_junit`` and, through
-them, by the role ``hwc.res.infer_service_compliance``. The current time is a
-parameter, so every outcome can be reproduced.
+returns, and a policy dict), used by the filters ``hwc.res.compliance_*`` and,
+through them, by the role ``hwc.res.infer_service_compliance``. The current
+time is a parameter, so every outcome can be reproduced. Their JUnit report is
+written by ``_junit.py``.
 
 Every rule the policy turns on gives each service one *check*: ``passed``,
 ``failed`` (with a sentence a person can act on) or ``skipped`` (the rule does
@@ -21,6 +21,10 @@ read (an entry of the module's ``failed_projects``) is one failed check of the
 rule ``readable``: nobody could check it, which is a finding, not a crash. The
 fact the role sets keeps only the failed checks (the violations); the JUnit
 report shows them all.
+
+Remediation starts the services a required name matches that are stopped
+(``services_to_start``); each start is one record (``remediation_records``)
+and, in the JUnit report, one check of the step ``remediation``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,8 +33,7 @@ __metaclass__ = type
 
 import math
 import re
-import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -59,7 +62,6 @@ KNOWN_STATUSES = DOCUMENTED_STATUSES + ("failed", "stopping", "deleting", "pendi
 READABLE = "readable"
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-SUITE_NAME = "infer_service_compliance"
 VIOLATION_KEYS = ("project_id", "service_name", "service_id", "rule", "detail")
 
 # The times rules and reports compute with, in milliseconds since the epoch: those a date can show,
@@ -70,8 +72,6 @@ LATEST_MS = 253402300799999
 _TIME_RANGE = "from %d (0001-01-01T00:00:00Z) to %d (9999-12-31T23:59:59.999Z)" % (EARLIEST_MS, LATEST_MS)
 _INTEGER_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
 
-# Characters XML 1.0 cannot hold at all, not even escaped.
-_NOT_XML = re.compile(u"[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def normalize_policy(policy):
@@ -321,59 +321,85 @@ def evaluate(services, policy, now_ms, project_ids=None, failed_projects=None):
     return result_from_checks(check_services(services, policy, now_ms, project_ids, failed_projects), len(services))
 
 
-def _xml_text(value):
-    """``value`` as text XML can hold: characters XML 1.0 forbids become visible escapes such as ``\\x01``."""
-    text = u"" if value is None else u"%s" % (value,)
-    return _NOT_XML.sub(lambda match: "\\x%02x" % ord(match.group()) if ord(match.group()) < 0x100
-                        else "\\u%04x" % ord(match.group()), text)
+# ---- remediation ----------------------------------------------------------------------------------------------------
+
+# Not a rule of the policy but a step of the role: the start of a stopped required service, one check each.
+REMEDIATION = "remediation"
+REMEDIATION_KEYS = ("project_id", "service_id", "service_name", "status_before", "status_after", "error")
 
 
-def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE_NAME):
-    """The checks as JUnit XML text: one test suite, one test case per check.
+def services_to_start(services, policy):
+    """The services remediation starts: those a ``required_running`` name matches that are ``stopped``.
 
-    A test case's classname is ``<project_id>.<service_name>`` (the required
-    name, for a name no service matches; the project alone, for a project that
-    could not be read) and its name is the rule; a failed
-    check has a ``failure`` whose message is the violation sentence, a skipped
-    one a ``skipped`` with the reason. The suite's properties record the
-    projects (``project_ids`` and those of the checks) and ``policy``.
+    Nothing else: a ``deploying`` service is on its way already, a ``concerning`` one runs (RES has no call
+    that restarts it), and a required name that matches no service names nothing to start.
     """
-    counts = dict((outcome, sum(1 for check in checks if check["outcome"] == outcome))
-                  for outcome in (FAILED, SKIPPED))
-    totals = {"tests": str(len(checks)), "failures": str(counts[FAILED]), "errors": "0",
-              "skipped": str(counts[SKIPPED]), "time": "0"}
-    root = ET.Element("testsuites", dict(totals, name=_xml_text(suite_name)))
-    # Not fromtimestamp() and strftime(): some platforms refuse times before 1970, or write year 1 as "1".
-    timestamp = (EPOCH + timedelta(milliseconds=validated_now_ms(now_ms))).replace(tzinfo=None).isoformat(
-        timespec="seconds")
-    suite = ET.SubElement(root, "testsuite", dict(totals, name=_xml_text(suite_name), timestamp=timestamp))
-    projects = [project for project in _ordered_projects(checks, project_ids) if project is not None]
-    properties = [("project_ids", ",".join(projects))] if projects else []
-    if policy is not None:
-        properties += [("policy.%s" % key, _policy_text(policy[key])) for key in sorted(policy)]
-    if properties:
-        element = ET.SubElement(suite, "properties")
-        for name, value in properties:
-            ET.SubElement(element, "property", {"name": name, "value": _xml_text(value)})
-    for check in checks:
-        classname = ".".join(part for part in (check["project_id"], check["service_name"]) if part is not None) \
-            or "(project of the connection)"
-        case = ET.SubElement(suite, "testcase", {"classname": _xml_text(classname), "name": check["rule"],
-                                                 "time": "0"})
-        if check["outcome"] == FAILED:
-            failure = ET.SubElement(case, "failure", {"message": _xml_text(check["detail"]), "type": check["rule"]})
-            failure.text = _xml_text(check["detail"])
-        elif check["outcome"] == SKIPPED:
-            ET.SubElement(case, "skipped", {"message": _xml_text(check["detail"])})
-    ET.indent(root, space="  ")
-    return u'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + u"\n"
+    services = _validated_services(services)
+    policy, _warnings = normalize_policy(policy)
+    return [service for service in services if service["status"] == "stopped"
+            and any(fnmatchcase(service["service_name"], pattern) for pattern in policy["required_running"])]
 
 
-def _policy_text(value):
-    if isinstance(value, list):
-        return ",".join(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def remediation_records(start_results, check_mode=False):
+    """One record per start, from the ``results`` of a registered loop of hwc.res.infer_service over services.
+
+    A record holds the service (``project_id``, ``service_id``, ``service_name``), its ``status_before`` (the
+    loop item's), its ``status_after`` (that of the service the module returned: ``running`` once the wait
+    ended, the status of the last poll when it timed out, the status read when the start was refused) and
+    ``error``, the module's message when the start failed, else None. In check mode a start that would be sent
+    has ``status_after`` None: nothing was started. Items the loop skipped are left out.
+    """
+    if not isinstance(start_results, (list, tuple)):
+        raise ResError("Remediation records are made of the 'results' list of a registered loop of "
+                       "hwc.res.infer_service, not of %s." % type(start_results).__name__)
+    records = []
+    for index, result in enumerate(start_results):
+        service = result.get("item") if isinstance(result, dict) else None
+        if not isinstance(service, dict) or not isinstance(service.get("service_name"), str):
+            raise ResError("Start result %d has no item with a text service_name; remediation records are made of "
+                           "the results of a loop of hwc.res.infer_service over services." % index)
+        if result.get("skipped"):
+            continue
+        failed, after = bool(result.get("failed")), result.get("service")
+        started_in_check_mode = check_mode and not failed and bool(result.get("changed"))
+        records.append({
+            "project_id": service.get("project_id"), "service_id": service.get("service_id"),
+            "service_name": service["service_name"], "status_before": service.get("status"),
+            "status_after": after.get("status") if isinstance(after, dict) and not started_in_check_mode else None,
+            # A message: a control character in what the API sent must not act where it is shown.
+            "error": printable(result.get("msg") or "the start failed") if failed else None,
+        })
+    return records
+
+
+def normalize_remediated(remediated):
+    """The remediation records, validated, each with every key of REMEDIATION_KEYS (missing ones None)."""
+    if remediated is None:
+        return []
+    if not isinstance(remediated, (list, tuple)):
+        raise ResError("remediated must be a list of remediation records, not %s." % type(remediated).__name__)
+    records = []
+    for index, record in enumerate(remediated):
+        if not isinstance(record, dict) or not isinstance(record.get("service_name"), str) or not all(
+                isinstance(record.get(key), (str, type(None))) for key in REMEDIATION_KEYS):
+            others = ", ".join(key for key in REMEDIATION_KEYS if key != "service_name")
+            raise ResError("remediated[%d] must be a remediation record: a dict with a text service_name, and "
+                           "text or null %s." % (index, others))
+        records.append(dict((key, record.get(key)) for key in REMEDIATION_KEYS))
+    return records
+
+
+def remediation_checks(remediated):
+    """Each record as a check of the step ``remediation``: passed when the service was started, failed with
+    the error when the start failed, skipped when check mode only reported the start."""
+    checks = []
+    for record in normalize_remediated(remediated):
+        if record["error"] is not None:
+            outcome, reason = FAILED, "could not start it: %s" % record["error"]
+        elif record["status_after"] is None:
+            outcome, reason = SKIPPED, "check mode: it would be started; nothing was started"
+        else:
+            outcome, reason = PASSED, None
+        checks.append(_check(record["project_id"], record["service_name"], record["service_id"], REMEDIATION,
+                             outcome, reason))
+    return checks

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from harness import BIN, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, task_play
+from harness import BIN, CREDENTIALS, EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
 
 ROLE_PLAY = task_play('''
     - name: Run the role
@@ -46,8 +46,20 @@ FAILING_DETAILS = [
 ]
 
 
+def role_results(run, name):
+    """Every result of the role's task ``name`` (ansible-core 2.21 names it ``<role> : <name>``), oldest first."""
+    return [record for record in run.results if record["task"] in (name, "hwc.res.infer_service_compliance : " + name)]
+
+
+def role_task(run, name):
+    """The last result of the role's task ``name``."""
+    results = role_results(run, name)
+    assert results, "task %r did not run; tasks: %s\n%s" % (name, [r["task"] for r in run.results], run.output)
+    return results[-1]
+
+
 def fact(run):
-    return run.task(FACT_TASK)["result"]["ansible_facts"]["infer_service_compliance"]
+    return role_task(run, FACT_TASK)["result"]["ansible_facts"]["infer_service_compliance"]
 
 
 def junit(path):
@@ -82,8 +94,8 @@ def test_a_passing_policy_sets_the_fact_and_writes_both_reports(ansible, simulat
         "infer_service_compliance_allow_shared": False,
         "infer_service_compliance_report_dir": str(reports)})
     assert run.rc == 0, run
-    assert fact(run) == {"passed": True, "checked": 3, "violations": []}
-    assert run.task(FAIL_TASK)["status"] == "skipped"
+    assert fact(run) == {"passed": True, "checked": 3, "violations": [], "remediated": []}
+    assert role_task(run, FAIL_TASK)["status"] == "skipped"
     report = json.loads((reports / JSON_REPORT).read_text())
     assert report.pop("policy") == {"required_running": ["res-video-rank"], "forbidden_statuses": ["concerning"],
                                     "max_failure_rate": 0.01, "min_invocations": 100, "allow_shared": False,
@@ -114,13 +126,15 @@ def test_a_failing_policy_fails_listing_every_violation_after_writing_the_report
         "max_deploying_minutes", "max_deploying_minutes", "required_running"]
     assert {v["project_id"] for v in result["violations"]} == {PROJECT_ID}
     assert result["violations"][-1]["service_id"] is None
-    assert run.task(FAIL_TASK)["result"]["msg"] == (
+    assert role_task(run, FAIL_TASK)["result"]["msg"] == (
         "8 violations of the inference service policy. In project %s: %s." % (PROJECT_ID, "; ".join(details)))
     assert json.loads((tmp_path / JSON_REPORT).read_text())["violations"] == result["violations"]
     counts, cases = junit(tmp_path / JUNIT_REPORT)
     assert counts["tests"] == 7 * 5 + 1 and counts["failures"] == 8
     assert [c[3] for c in cases if c[2] == "failed"] == details
     assert cases[-1] == ("%s.res-missing-*" % PROJECT_ID, "required_running", "failed", details[-1])
+    # Without remediation (the default) the stopped res-recall-v1 stays a violation and nothing is written.
+    assert result["remediated"] == [] and simulator.writes == []
 
 
 def test_fail_on_violation_false_leaves_the_decision_to_the_play(ansible, simulator):
@@ -132,7 +146,7 @@ def test_fail_on_violation_false_leaves_the_decision_to_the_play(ansible, simula
     assert run.rc == 0, run
     assert run.task("Show the outcome")["result"]["msg"] == "False 1"
     assert fact(run)["violations"][0]["detail"] == "res-ctr-experiment: status concerning is forbidden"
-    assert run.task("Write the JSON report")["status"] == "skipped"
+    assert role_task(run, "Write the JSON report")["status"] == "skipped"
 
 
 @pytest.mark.parametrize("project_ids", [
@@ -164,7 +178,8 @@ def test_a_project_without_services_still_lacks_the_required_names(ansible, tmp_
     assert run.rc == 2, run
     assert fact(run) == {"passed": False, "checked": 0, "violations": [
         {"project_id": EAST_PROJECT_ID, "service_name": "res-video-rank", "service_id": None,
-         "rule": "required_running", "detail": "res-video-rank: no service matches this required name"}]}
+         "rule": "required_running", "detail": "res-video-rank: no service matches this required name"}],
+        "remediated": []}
     assert junit(tmp_path / JUNIT_REPORT)[1] == [
         ("%s.res-video-rank" % EAST_PROJECT_ID, "required_running", "failed",
          "res-video-rank: no service matches this required name")]
@@ -201,6 +216,9 @@ def test_the_connection_can_come_from_the_role_variable_or_module_defaults(ansib
      "Invalid compliance policy: max_failure_rate is a fraction from 0 to 1 (0.05 for 5%), not 5.0."),
     ({"infer_service_compliance_max_deploying_minutes": -1},
      "Invalid compliance policy: max_deploying_minutes must be 0 or more, not -1."),
+    ({"infer_service_compliance_remediate": "sometimes"}, "argument 'infer_service_compliance_remediate' is of type"),
+    ({"infer_service_compliance_remediate": True, "infer_service_compliance_remediate_wait_timeout": 86401},
+     "infer_service_compliance_remediate_wait_timeout must be from 0 to 86400 seconds, got 86401."),
 ])
 def test_bad_input_fails_before_any_request(ansible, simulator, extra_vars, message):
     run = ansible.playbook(ROLE_PLAY, extra_vars=extra_vars)
@@ -251,7 +269,7 @@ def test_a_project_that_cannot_be_read_is_a_readable_violation_in_the_fact_and_b
         "infer_service_compliance_required_running": ["res-rank-prod"],
         "infer_service_compliance_project_ids": [PROJECT_ID, OTHER_DOMAIN_PROJECT_ID, PROD_PROJECT_ID]})
     assert run.rc == 2, run
-    assert run.task("Read the services of every project")["status"] == "ok"
+    assert role_task(run, "Read the services of every project")["status"] == "ok"
     assert simulator.counters["list"] == 2  # one task read the three projects
     # The one violation: the unreadable project is not also said to lack res-rank-prod.
     [violation] = fact(run)["violations"]
@@ -262,18 +280,22 @@ def test_a_project_that_cannot_be_read_is_a_readable_violation_in_the_fact_and_b
     counts, cases = junit(tmp_path / JUNIT_REPORT)
     assert [case for case in cases if case[2] == "failed"] == [
         (OTHER_DOMAIN_PROJECT_ID, "readable", "failed", violation["detail"])]
-    assert run.task(FAIL_TASK)["result"]["msg"].startswith(
+    assert role_task(run, FAIL_TASK)["result"]["msg"].startswith(
         "1 violation of the inference service policy. In project %s: Could not read project" % OTHER_DOMAIN_PROJECT_ID)
 
 
 @pytest.mark.parametrize("kind, name, expected", [
     ("filter", "hwc.res.compliance_policy", {"_input"}),
-    ("filter", "hwc.res.compliance_result", {"_input", "policy", "now_ms", "project_ids", "failed_projects"}),
+    ("filter", "hwc.res.compliance_result", {"_input", "policy", "now_ms", "project_ids", "failed_projects",
+                                             "remediated"}),
     ("filter", "hwc.res.compliance_junit", {"_input", "policy", "now_ms", "project_ids", "suite_name",
-                                            "failed_projects"}),
+                                            "failed_projects", "remediated"}),
+    ("filter", "hwc.res.compliance_to_start", {"_input", "policy"}),
+    ("filter", "hwc.res.compliance_remediated", {"_input", "check_mode"}),
     ("role", "hwc.res.infer_service_compliance", {"infer_service_compliance_" + key for key in (
         "connection", "project_ids", "max_workers", "required_running", "forbidden_statuses", "max_failure_rate", "min_invocations",
-        "allow_shared", "max_deploying_minutes", "report_dir", "fail_on_violation")}),
+        "allow_shared", "max_deploying_minutes", "report_dir", "fail_on_violation", "remediate",
+        "remediate_wait_timeout")}),
 ])
 def test_ansible_doc_documents_the_filters_and_the_role(ansible, kind, name, expected):
     completed = subprocess.run([str(BIN / "ansible-doc"), "-t", kind, "--json", name], env=ansible.env(None),
@@ -282,3 +304,170 @@ def test_ansible_doc_documents_the_filters_and_the_role(ansible, kind, name, exp
     doc = json.loads(completed.stdout)[name]
     options = doc["entry_points"]["main"]["options"] if kind == "role" else doc["doc"]["options"]
     assert set(options) == expected
+
+
+# ---- remediation --------------------------------------------------------------------------------------------------
+
+START_TASK = "Start the required services that are stopped"
+SERVICE_IDS = dict((service["service_name"], service["service_id"]) for project in SAMPLE["projects"]
+                   if project["id"] == PROJECT_ID for service in project["workspaces"]["0"])
+PROD_SERVICE_IDS = dict((service["service_name"], service["service_id"]) for project in SAMPLE["projects"]
+                        if project["id"] == PROD_PROJECT_ID for service in project["workspaces"]["0"])
+
+
+def started(project_id, name, status_after="running", error=None, service_id=None):
+    """A record of ``remediated``: a stopped service that remediation started (or tried to)."""
+    return {"project_id": project_id, "service_id": service_id or (
+        SERVICE_IDS if project_id == PROJECT_ID else PROD_SERVICE_IDS)[name], "service_name": name,
+        "status_before": "stopped", "status_after": status_after, "error": error}
+
+
+def writes(simulator):
+    """The write log as (method, project, service ID, body, applied, HTTP status)."""
+    return [(write["method"], write["project_id"], write["service_id"], write["body"], write["applied"],
+             write["http_status"]) for write in simulator.writes]
+
+
+def remediation_cases(path):
+    return [case for case in junit(path)[1] if case[1] == "remediation"]
+
+
+def test_remediation_starts_exactly_the_required_stopped_services_and_the_run_passes(ansible, simulator, tmp_path):
+    simulator.start_seconds = 0
+    prod_legacy = "0c5b7a43-4bd5-4d5e-9d0c-6e1f8e3f2a11"
+    simulator.add_service(PROD_PROJECT_ID, {"service_id": prod_legacy, "service_name": "res-filter-legacy",
+                                            "status": "stopped"})
+    play = task_play('''
+    - name: Run the role, remediating
+      ansible.builtin.include_role:
+        name: hwc.res.infer_service_compliance
+      vars:
+        infer_service_compliance_report_dir: %s
+
+    - name: Run the role again, remediating
+      ansible.builtin.include_role:
+        name: hwc.res.infer_service_compliance
+''' % json.dumps(str(tmp_path)))
+    # Stopped too, but no required name matches them: res-recall-v1 and res-model-vpc2 (prod), and res-search-rerank
+    # (workspace ws-2, not checked). res-recall-v2 is deploying.
+    run = ansible.playbook(play, extra_vars={
+        "infer_service_compliance_project_ids": [PROJECT_ID, PROD_PROJECT_ID],
+        "infer_service_compliance_required_running": ["res-filter-legacy", "res-rank-prod"],
+        "infer_service_compliance_forbidden_statuses": [],
+        "infer_service_compliance_remediate": True})
+    assert run.rc == 0, run
+    # One start each, by ID, in the service's own project (both services have the same name).
+    assert writes(simulator) == [
+        ("PATCH", PROJECT_ID, SERVICE_IDS["res-filter-legacy"], {"status": "running"}, True, 200),
+        ("PATCH", PROD_PROJECT_ID, prod_legacy, {"status": "running"}, True, 200)]
+    assert [simulator.service(PROJECT_ID, SERVICE_IDS["res-recall-v1"])["status"],
+            simulator.service(PROD_PROJECT_ID, PROD_SERVICE_IDS["res-model-vpc2"])["status"]] == ["stopped", "stopped"]
+    first, second = [record["result"]["ansible_facts"]["infer_service_compliance"]
+                     for record in role_results(run, FACT_TASK)]
+    remediated = [started(PROJECT_ID, "res-filter-legacy"),
+                  started(PROD_PROJECT_ID, "res-filter-legacy", service_id=prod_legacy)]
+    # Checked again after the starts, as they left the services.
+    assert first == {"passed": True, "checked": 10, "violations": [], "remediated": remediated}
+    assert [record["status"] for record in role_results(run, "Read the services again, as the starts left them")] \
+        == ["ok", "skipped"]
+    report = json.loads((tmp_path / JSON_REPORT).read_text())
+    assert (report["passed"], report["violations"], report["remediated"]) == (True, [], remediated)
+    counts, cases = junit(tmp_path / JUNIT_REPORT)
+    assert counts["failures"] == 0
+    assert [case for case in cases if case[1] == "remediation"] == [
+        ("%s.res-filter-legacy" % PROJECT_ID, "remediation", "passed", None),
+        ("%s.res-filter-legacy" % PROD_PROJECT_ID, "remediation", "passed", None)]
+    assert ("%s.res-filter-legacy" % PROD_PROJECT_ID, "required_running", "passed", None) in cases
+    # A second run finds nothing to start.
+    assert second == {"passed": True, "checked": 10, "violations": [], "remediated": []}
+    assert len(simulator.writes) == 2
+
+
+@pytest.mark.matrix  # remediation end to end, with a service name that must stay data, on every ansible-core
+def test_remediation_fails_on_what_remains_a_refused_start_a_missing_a_deploying_and_a_concerning_service(
+        ansible, simulator, tmp_path):
+    simulator.start_seconds = 0
+    # A credential that may only read: RES refuses the first start, the second goes through.
+    simulator.add_fault("update", "http_error", status=403, error_code="RES.5502",
+                        error_msg="Operation not registered.")
+    # A stopped service whose name would run a command if anything rendered it.
+    canary = tmp_path / "rendered"
+    hostile = {"service_id": "5e0c8b5e-7d1a-4c55-a1f8-0b0b4c1e9a77", "status": "stopped",
+               "service_name": u'res-recall-{{ lookup("ansible.builtin.pipe", "touch %s") }}' % canary}
+    simulator.add_service(PROJECT_ID, hostile)
+    run = ansible.playbook(ROLE_PLAY, extra_vars={
+        "infer_service_compliance_required_running": ["res-recall-*", "res-filter-legacy", "res-ctr-experiment",
+                                                      "res-missing-*"],
+        "infer_service_compliance_remediate": "true",  # as a survey sends it
+        "infer_service_compliance_report_dir": str(tmp_path)})
+    assert run.rc == 2, run
+    assert not canary.exists()
+    # Only the stopped ones were started: not res-recall-v2 (deploying) nor res-ctr-experiment (concerning).
+    assert writes(simulator) == [
+        ("PATCH", PROJECT_ID, SERVICE_IDS["res-recall-v1"], {"status": "running"}, False, 403),
+        ("PATCH", PROJECT_ID, SERVICE_IDS["res-filter-legacy"], {"status": "running"}, True, 200),
+        ("PATCH", PROJECT_ID, hostile["service_id"], {"status": "running"}, True, 200)]
+    result = fact(run)
+    [refused, fine, data] = result["remediated"]
+    assert fine == started(PROJECT_ID, "res-filter-legacy")
+    assert data == started(PROJECT_ID, hostile["service_name"], service_id=hostile["service_id"])
+    assert refused == started(PROJECT_ID, "res-recall-v1", status_after="stopped", error=refused["error"])
+    assert refused["error"].startswith("RES PATCH /v1/%s/infer-services/%s failed with HTTP 403" % (
+        PROJECT_ID, SERVICE_IDS["res-recall-v1"]))
+    assert "RES.5502: Operation not registered." in refused["error"]
+    assert refused["error"].endswith("Nothing was changed: the start was refused.")
+    details = [violation["detail"] for violation in result["violations"]]
+    assert details == [
+        "res-recall-v1: required running, but it is stopped",
+        "res-ctr-experiment: required running, but it is concerning",
+        "res-ctr-experiment: status concerning is forbidden",
+        "res-recall-v2: required running, but it is deploying",
+        "res-missing-*: no service matches this required name"]
+    assert role_task(run, FAIL_TASK)["result"]["msg"] == (
+        "5 violations of the inference service policy. In project %s: %s. Remediation could not start every "
+        "service: %s" % (PROJECT_ID, "; ".join(details), refused["error"]))
+    # The rest of the role ran: both reports, with the remediation.
+    assert json.loads((tmp_path / JSON_REPORT).read_text())["remediated"] == [refused, fine, data]
+    assert remediation_cases(tmp_path / JUNIT_REPORT) == [
+        ("%s.res-recall-v1" % PROJECT_ID, "remediation", "failed", "res-recall-v1: could not start it: "
+         + refused["error"]),
+        ("%s.res-filter-legacy" % PROJECT_ID, "remediation", "passed", None),
+        ("%s.%s" % (PROJECT_ID, hostile["service_name"]), "remediation", "passed", None)]
+    assert junit(tmp_path / JUNIT_REPORT)[0]["failures"] == 6  # the 5 violations and the refused start
+
+
+def test_a_started_service_still_deploying_when_the_wait_ends_still_breaks_required_running(ansible, simulator):
+    simulator.start_seconds = 600
+    run = ansible.playbook(ROLE_PLAY, extra_vars={
+        "infer_service_compliance_required_running": ["res-recall-v1"],
+        "infer_service_compliance_forbidden_statuses": [],
+        "infer_service_compliance_remediate": True,
+        "infer_service_compliance_remediate_wait_timeout": 0})  # one poll
+    assert run.rc == 2, run
+    assert writes(simulator) == [("PATCH", PROJECT_ID, SERVICE_IDS["res-recall-v1"], {"status": "running"}, True, 200)]
+    [record] = fact(run)["remediated"]
+    assert record == started(PROJECT_ID, "res-recall-v1", status_after="deploying", error=record["error"])
+    assert record["error"].startswith("RES accepted the start of service res-recall-v1 (%s), but: Timed out after 0 "
+                                      "seconds waiting for status running" % SERVICE_IDS["res-recall-v1"])
+    assert [violation["detail"] for violation in fact(run)["violations"]] == [
+        "res-recall-v1: required running, but it is deploying"]
+
+
+def test_check_mode_reports_what_remediation_would_start_and_writes_nothing(ansible, simulator, tmp_path):
+    run = ansible.playbook(ROLE_PLAY, args=["--check"], extra_vars={
+        "infer_service_compliance_project_ids": [PROJECT_ID, PROD_PROJECT_ID],
+        "infer_service_compliance_required_running": ["res-recall-*", "res-model-vpc2", "res-filter-legacy"],
+        "infer_service_compliance_forbidden_statuses": [],
+        "infer_service_compliance_remediate": True,
+        "infer_service_compliance_report_dir": str(tmp_path / "reports")})
+    assert run.rc == 2, run
+    assert simulator.writes == []
+    assert fact(run)["remediated"] == [
+        started(PROJECT_ID, "res-recall-v1", status_after=None), started(PROJECT_ID, "res-filter-legacy", None),
+        started(PROD_PROJECT_ID, "res-model-vpc2", None)]
+    # Nothing was started, so the violations stay, and no report is written.
+    assert [v["detail"] for v in fact(run)["violations"] if v["detail"].endswith("stopped")] == [
+        "res-recall-v1: required running, but it is stopped", "res-filter-legacy: required running, but it is stopped",
+        "res-model-vpc2: required running, but it is stopped"]
+    assert role_task(run, "Read the services again, as the starts left them")["status"] == "skipped"
+    assert not (tmp_path / "reports").exists()

@@ -22,6 +22,9 @@ def main(path):
         "skipped": sum(1 for case in cases if case.find("skipped") is not None),
         "failed": sorted([case.get("classname").split(".", 1)[1], case.get("name")] for case in failures),
         "messages": sorted(case.find("failure").get("message") for case in failures),
+        "remediations": [[case.get("classname"), "failed" if case.find("failure") is not None else "skipped"
+                          if case.find("skipped") is not None else "passed"]
+                         for case in cases if case.get("name") == "remediation"],
     }))
 
 

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The filters compliance_policy, compliance_result and compliance_junit: arguments, errors, warnings, docs."""
+"""The filters compliance_policy, compliance_result, compliance_junit, compliance_to_start and compliance_remediated:
+arguments, errors, warnings, docs."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,6 +17,7 @@ import yaml
 from ansible.errors import AnsibleError, AnsibleFilterError
 from ansible.plugins.loader import filter_loader
 from ansible.utils.display import Display
+from ansible.utils.unsafe_proxy import AnsibleUnsafe
 
 from ansible_collections.hwc.res.plugins.filter import compliance as plugin
 from ansible_collections.hwc.res.plugins.plugin_utils._compliance import evaluate
@@ -23,6 +25,11 @@ from ansible_collections.hwc.res.tests.unit.plugins.controller_fixtures import (
     load_plugin,
     rendered,
 )
+
+try:
+    from ansible.template import is_trusted_as_template
+except ImportError:  # ansible-core < 2.19
+    is_trusted_as_template = None
 
 FILTERS = plugin.FilterModule().filters()
 DOCS = Path(plugin.__file__).resolve().parent
@@ -40,8 +47,9 @@ def warnings(monkeypatch):
     return seen
 
 
-def test_the_plugin_offers_three_filters():
-    assert sorted(FILTERS) == ["compliance_junit", "compliance_policy", "compliance_result"]
+def test_the_plugin_offers_five_filters():
+    assert sorted(FILTERS) == ["compliance_junit", "compliance_policy", "compliance_remediated", "compliance_result",
+                               "compliance_to_start"]
 
 
 @pytest.mark.parametrize("name", sorted(FILTERS))
@@ -94,6 +102,14 @@ def test_now_ms_defaults_to_the_current_time(monkeypatch):
      "253402300799999 (9999-12-31T23:59:59.999Z), not 'soon'."),
     ("compliance_junit", (SERVICES,), {"now_ms": True}, "now_ms must be a time in milliseconds since the epoch"),
     ("compliance_result", (SERVICES,), {"project_ids": "p1"}, "project_ids must be a list of project IDs, not 'p1'."),
+    ("compliance_result", (SERVICES,), {"remediated": [{"service_name": 1}]},
+     "remediated[0] must be a remediation record"),
+    ("compliance_junit", (SERVICES,), {"remediated": "res-ok"}, "remediated must be a list of remediation records"),
+    ("compliance_to_start", (SERVICES, {"required_running": [""]}), {},
+     "Invalid compliance policy: required_running holds an empty name."),
+    ("compliance_remediated", ({"results": []},), {}, "made of the 'results' list of a registered loop"),
+    ("compliance_remediated", ([],), {"check_mode": "perhaps"},
+     "check_mode must be true or false (ansible_check_mode), not 'perhaps'."),
 ])
 def test_bad_arguments_fail_as_filter_errors(name, args, kwargs, message):
     with pytest.raises(AnsibleFilterError) as caught:
@@ -142,3 +158,55 @@ def test_negative_zero_is_the_epoch(name, load_plugin, rendered):
     assert load_plugin(filter_loader, "hwc.res." + name)
     assert rendered("{{ services | hwc.res.%s(now_ms=-0.0) }}" % name, {"services": SERVICES}) == \
         rendered("{{ services | hwc.res.%s(now_ms=0) }}" % name, {"services": SERVICES})
+
+
+TEMPLATE_NAME = u'res-{{ lookup("pipe", "id") }}'
+
+
+def is_data(text):
+    """Whether Ansible would keep ``text`` as it is rather than render it as a template."""
+    if is_trusted_as_template is not None:
+        return not is_trusted_as_template(text)
+    return isinstance(text, AnsibleUnsafe)
+
+
+STOPPED = [dict(SERVICES[0], status="stopped"), dict(SERVICES[1], service_name=TEMPLATE_NAME, status="stopped")]
+
+
+def test_compliance_to_start_is_the_stopped_required_services_as_data():
+    to_start = FILTERS["compliance_to_start"](STOPPED + SERVICES, {"required_running": ["res-*"]})
+    assert [service["service_name"] for service in to_start] == ["res-ok", TEMPLATE_NAME]
+    assert is_data(to_start[1]["service_name"])
+    # make_unsafe ran: on ansible-core 2.19 and later it marks text without template markers trusted.
+    assert is_trusted_as_template is None or is_trusted_as_template(to_start[0]["service_name"])
+
+
+@pytest.mark.parametrize("check_mode, status_after", [(False, "running"), ("no", "running"), (True, None),
+                                                      ("true", None)])
+def test_compliance_remediated_takes_check_mode_as_ansible_check_mode_or_its_text(check_mode, status_after):
+    results = [{"item": STOPPED[1], "changed": True, "service": dict(STOPPED[1], status="running")}]
+    [record] = FILTERS["compliance_remediated"](results, check_mode=check_mode)
+    assert record == {"project_id": "p1", "service_id": "2", "service_name": TEMPLATE_NAME, "status_before": "stopped",
+                      "status_after": status_after, "error": None}
+    assert is_data(record["service_name"])
+
+
+def test_remediated_goes_into_the_result_only_when_given():
+    remediated = [{"project_id": "p1", "service_id": "1", "service_name": "res-ok", "status_after": "running"}]
+    result = FILTERS["compliance_result"](SERVICES, {}, now_ms=NOW, remediated=remediated)
+    assert result == dict(evaluate(SERVICES, {}, NOW), remediated=[dict(remediated[0], status_before=None,
+                                                                        error=None)])
+    assert list(result) == ["passed", "checked", "violations", "remediated"]
+    assert "remediated" not in FILTERS["compliance_result"](SERVICES, {}, now_ms=NOW)
+    assert FILTERS["compliance_result"](SERVICES, {}, now_ms=NOW, remediated=[])["remediated"] == []
+
+
+def test_compliance_junit_adds_a_test_case_per_remediation():
+    remediated = [{"project_id": "p1", "service_id": "1", "service_name": "res-ok", "status_before": "stopped",
+                   "status_after": "stopped", "error": "HTTP 403."}]
+    suite = ET.fromstring(FILTERS["compliance_junit"](SERVICES, {}, now_ms=NOW, remediated=remediated).encode(
+        "utf-8")).find("testsuite")
+    cases = list(suite.iter("testcase"))
+    assert [(case.get("classname"), case.get("name")) for case in cases[-1:]] == [("p1.res-ok", "remediation")]
+    assert cases[-1].find("failure").get("message") == "res-ok: could not start it: HTTP 403."
+    assert (suite.get("tests"), suite.get("failures")) == ("3", "2")

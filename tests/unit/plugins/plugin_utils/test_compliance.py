@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The compliance rules and the JUnit report, as pure functions, without Ansible or a cloud."""
+"""The compliance rules and what remediation needs, as pure functions, without Ansible or a cloud."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,23 +14,26 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
     EARLIEST_MS,
     EPOCH,
     LATEST_MS,
     POLICY_SPEC,
+    REMEDIATION_KEYS,
     RULES,
     check_services,
     enabled_rules,
     evaluate,
-    junit_report,
     normalize_policy,
+    normalize_remediated,
+    remediation_checks,
+    remediation_records,
+    services_to_start,
     validated_now_ms,
 )
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.plugin_utils._junit import junit_report
 from ansible_collections.hwc.res.plugins.module_utils._service_data import normalize_services
 
 REPO = Path(__file__).resolve().parents[4]
@@ -378,86 +381,121 @@ def test_junit_shows_the_earliest_and_the_latest_time(now_ms, timestamp):
     assert root.find("testsuite").get("timestamp") == timestamp
 
 
-# ---- the JUnit report ---------------------------------------------------------------------------------------------
+# ---- remediation --------------------------------------------------------------------------------------------------
 
-def junit(services, policy, project_ids=None):
-    checks = check_services(services, policy, NOW, project_ids)
-    return ET.fromstring(junit_report(checks, NOW, normalize_policy(policy)[0], project_ids).encode("utf-8"))
-
-
-def test_junit_has_one_suite_and_a_test_case_per_service_and_rule():
-    policy = dict(ALL_RULES, required_running=["res-rank-*", "res-missing-*"])
-    root = junit(sample_services(), policy)
-    assert root.tag == "testsuites"
-    (suite,) = root.findall("testsuite")
-    cases = suite.findall("testcase")
-    assert len(cases) == 6 * 5 + 1
-    failures = [case for case in cases if case.find("failure") is not None]
-    skipped = [case for case in cases if case.find("skipped") is not None]
-    result = evaluate(sample_services(), policy, NOW)
-    assert [case.find("failure").get("message") for case in failures] == \
-        [v["detail"] for v in result["violations"]]
-    assert [case.find("failure").text for case in failures] == [v["detail"] for v in result["violations"]]
-    assert [(case.get("classname"), case.get("name")) for case in failures] == \
-        [("%s.%s" % (NORTH, v["service_name"]), v["rule"]) for v in result["violations"]]
-    assert [case.find("failure").get("type") for case in failures] == [v["rule"] for v in result["violations"]]
-    for element in (root, suite):
-        assert (element.get("tests"), element.get("failures"), element.get("errors"), element.get("skipped")) == \
-            (str(len(cases)), str(len(failures)), "0", str(len(skipped)))
-    assert suite.get("name") == "infer_service_compliance"
-    assert suite.get("timestamp") == "2025-01-24T01:35:30"
-    assert ("%s.res-filter-legacy" % NORTH, "max_failure_rate",
-            "0 calls, fewer than the 100 needed to judge its failure rate") in \
-        [(case.get("classname"), case.get("name"), case.find("skipped").get("message")) for case in skipped]
+def test_remediation_starts_only_the_stopped_services_a_required_name_matches():
+    services = sample_services() + [service("res-filter-legacy", project_id=EAST, status="stopped"),
+                                    service("Res-Recall-v3", status="stopped")]
+    policy = {"required_running": ["res-recall-*", "res-filter-legacy", "res-ctr-experiment", "res-missing-*"]}
+    # Not res-recall-v2 (deploying), res-ctr-experiment (concerning), Res-Recall-v3 (globs are case-sensitive),
+    # and nothing for res-missing-*.
+    assert [(s["project_id"], s["service_name"]) for s in services_to_start(services, policy)] == [
+        (NORTH, "res-recall-v1"), (NORTH, "res-filter-legacy"), (EAST, "res-filter-legacy")]
+    assert services_to_start(services, policy)[0] is services[2]
 
 
-def test_junit_records_the_projects_and_the_policy():
-    suite = junit([service(project_id="p2")], {"max_failure_rate": 0.05}, project_ids=["p1"]).find("testsuite")
-    assert dict((p.get("name"), p.get("value")) for p in suite.find("properties")) == {
-        "project_ids": "p1,p2", "policy.allow_shared": "true", "policy.forbidden_statuses": "concerning",
-        "policy.max_deploying_minutes": "", "policy.max_failure_rate": "0.05", "policy.min_invocations": "100",
-        "policy.required_running": ""}
+@pytest.mark.parametrize("policy", [{}, {"required_running": ["res-rank-*"]}])
+def test_remediation_starts_nothing_when_no_required_service_is_stopped(policy):
+    assert services_to_start(sample_services(), policy) == []
 
 
-def test_junit_has_one_failing_readable_case_per_unreadable_project():
-    other = dict(UNREADABLE, project_id="f" * 32, msg="Could not read project fff.")
-    root = ET.fromstring(junit_report(check_services([service()], {}, NOW, [NORTH, EAST], [UNREADABLE, other]),
-                                      NOW).encode("utf-8"))
-    readable = [case for case in root.iter("testcase") if case.get("name") == "readable"]
-    assert [case.get("classname") for case in readable] == [EAST, "f" * 32]
-    assert [case.find("failure").get("message") for case in readable] == [UNREADABLE["msg"], other["msg"]]
-    assert root.get("failures") == "2"
+def test_services_to_start_checks_its_input_like_the_rules():
+    with pytest.raises(ResError, match="Service 0 has no text service_name and status"):
+        services_to_start([{"service_name": "res-a"}], {"required_running": ["res-a"]})
+    with pytest.raises(ResError, match="Invalid compliance policy: unknown key required"):
+        services_to_start([], {"required": ["res-a"]})
 
 
-def test_junit_of_nothing_is_still_junit():
-    root = ET.fromstring(junit_report([], NOW).encode("utf-8"))
-    assert (root.tag, root.get("tests"), len(root.find("testsuite"))) == ("testsuites", "0", 0)
+STOPPED = service("res-a", status="stopped", workspace_id="0")
 
 
-def test_junit_starts_with_an_xml_declaration_and_is_indented():
-    text = junit_report(check_services([service(status="concerning")], {}, NOW), NOW)
-    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
-    assert "\n    <testcase " in text and text.endswith("</testsuites>\n")
+def start_result(changed=True, failed=False, status="running", **fields):
+    """One entry of the registered results of a loop of hwc.res.infer_service over services to start."""
+    result = {"item": STOPPED, "ansible_loop_var": "item", "changed": changed,
+              "service": None if status is None else dict(STOPPED, status=status)}
+    if failed:
+        result["failed"] = True
+    result.update(fields)
+    return result
 
 
-HOSTILE = u'res-<a href="x">&amp;</a> \'{{ lookup("pipe", "id") }}\' \x01\x1b\ud800 \u4e2d\U0001f600 ]]>'
+def record(status_after="running", error=None):
+    return {"project_id": NORTH, "service_id": "id-res-a", "service_name": "res-a", "status_before": "stopped",
+            "status_after": status_after, "error": error}
 
 
-def test_junit_escapes_any_service_name():
-    root = junit([service(HOSTILE, status="concerning")], {})
-    case = root.find("testsuite").find("testcase")
-    expected = u'res-<a href="x">&amp;</a> \'{{ lookup("pipe", "id") }}\' \\x01\\x1b\\ud800 \u4e2d\U0001f600 ]]>'
-    assert case.get("classname") == NORTH + "." + expected
-    assert case.find("failure").get("message") == expected + ": status concerning is forbidden"
+REFUSED = "RES PATCH /v1/x/infer-services/id-res-a failed with HTTP 403. Nothing was changed: the start was refused."
+TIMED_OUT = "RES accepted the start of service res-a (id-res-a), but: Timed out after 300 seconds waiting for status running."
 
 
-@settings(max_examples=200, deadline=None)
-@given(name=st.text(min_size=1), status=st.text(), suite_name=st.text())
-def test_junit_always_parses_and_keeps_what_xml_can_hold(name, status, suite_name):
-    checks = check_services([service(name, status=status)], {"forbidden_statuses": [status or "x"]}, NOW)
-    root = ET.fromstring(junit_report(checks, NOW, suite_name=suite_name).encode("utf-8"))
-    case = root.find("testsuite").find("testcase")
-    if all(ch in "\t\n\r" or u"\x20" <= ch <= u"\ud7ff" or u"\ue000" <= ch <= u"\ufffd" or ch > u"\uffff"
-           for ch in name):
-        assert case.get("classname") == NORTH + "." + name
-    assert (case.find("failure") is not None) == bool(status)
+@pytest.mark.parametrize("result, check_mode, expected", [
+    (start_result(), False, record()),
+    (start_result(changed=False, status="deploying"), False, record("deploying")),  # started by someone else
+    (start_result(changed=False, failed=True, status="stopped", msg=REFUSED, status_code=403), False,
+     record("stopped", REFUSED)),
+    (start_result(failed=True, status="deploying", msg=TIMED_OUT), False, record("deploying", TIMED_OUT)),
+    (start_result(changed=False, failed=True, status=None, msg="No service with the ID id-res-a."), False,
+     record(None, "No service with the ID id-res-a.")),
+    (start_result(changed=False, failed=True, status=None), False, record(None, "the start failed")),
+    (start_result(status="stopped"), True, record(None)),  # check mode: the module reads, nothing is started
+    (start_result(changed=False, status="running"), True, record("running")),  # nothing would be started
+    (start_result(changed=False, failed=True, status=None, msg="No service."), True, record(None, "No service.")),
+])
+def test_a_record_says_what_each_start_did(result, check_mode, expected):
+    assert remediation_records([result], check_mode) == [expected]
+    assert list(remediation_records([result], check_mode)[0]) == list(REMEDIATION_KEYS)
+
+
+def test_records_keep_the_order_of_the_loop_and_leave_out_skipped_items():
+    other = dict(STOPPED, service_name="res-b", service_id="id-res-b")
+    results = [start_result(item=other), {"item": STOPPED, "skipped": True, "changed": False}, start_result()]
+    assert [r["service_name"] for r in remediation_records(results)] == ["res-b", "res-a"]
+    assert remediation_records([]) == []
+
+
+def test_control_characters_in_a_start_error_are_escaped():
+    [result] = remediation_records([start_result(failed=True, msg=u"refused \x1b[2J\x07")])
+    assert result["error"] == u"refused \\x1b[2J\\x07"
+
+
+@pytest.mark.parametrize("results, message", [
+    ({"results": []}, "made of the 'results' list of a registered loop of hwc.res.infer_service, not of dict."),
+    (["ok"], "Start result 0 has no item with a text service_name"),
+    ([start_result(), {"changed": True}], "Start result 1 has no item with a text service_name"),
+])
+def test_records_are_made_of_the_results_of_a_loop(results, message):
+    with pytest.raises(ResError) as caught:
+        remediation_records(results)
+    assert message in caught.value.message
+
+
+def test_records_given_back_are_validated_and_completed():
+    assert normalize_remediated(None) == []
+    assert normalize_remediated([{"service_name": "res-a", "error": None}]) == [
+        dict(dict.fromkeys(REMEDIATION_KEYS), service_name="res-a")]
+    assert normalize_remediated([record()]) == [record()]
+
+
+@pytest.mark.parametrize("remediated, message", [
+    ("res-a", "remediated must be a list of remediation records, not str."),
+    ([{"service_id": "x"}], "remediated[0] must be a remediation record: a dict with a text service_name, and text "
+                            "or null project_id, service_id, status_before, status_after, error."),
+    ([record(), dict(record(), error=["x"])], "remediated[1] must be a remediation record"),
+])
+def test_bad_records_fail_clearly(remediated, message):
+    with pytest.raises(ResError) as caught:
+        normalize_remediated(remediated)
+    assert message in caught.value.message
+
+
+def test_each_record_is_a_check_of_the_step_remediation():
+    checks = remediation_checks([record(), record("stopped", REFUSED), record(None),
+                                 dict(record(), service_name=u"res-\x07b")])
+    assert [(c["project_id"], c["service_name"], c["service_id"], c["rule"], c["outcome"], c["detail"])
+            for c in checks] == [
+        (NORTH, "res-a", "id-res-a", "remediation", "passed", None),
+        (NORTH, "res-a", "id-res-a", "remediation", "failed", "res-a: could not start it: " + REFUSED),
+        (NORTH, "res-a", "id-res-a", "remediation", "skipped", "check mode: it would be started; nothing was started"),
+        (NORTH, u"res-\x07b", "id-res-a", "remediation", "passed", None),
+    ]
+    assert remediation_checks(None) == []
