@@ -158,7 +158,7 @@ def case_module_vs_uri(ansible, simulator, report, runs):
     interleave(sides, simulator, ansible.tmp_path, runs)
     report.case("1. stopped services: uri vs module vs lookup (password auth, %d runs)" % runs)
     report.side(sides[0])
-    report.side(sides[1], sides[0], 0.75)
+    report.side(sides[1], sides[0], 0.76)
     report.side(sides[2], sides[0], 0.5)
 
 
@@ -199,7 +199,7 @@ def case_inventory_at_scale(ansible, simulator, report, runs, services):
         raise SystemExit("bench: the warm cache still asked the API: %s" % sides[2].counters)
     report.case("2. inventory of %d services in one project (%d runs)" % (services, runs))
     report.side(sides[0])
-    report.side(sides[1], sides[0], 1.25)
+    report.side(sides[1], sides[0], 1.0)
     report.side(sides[2], sides[0], 1.1)
     report.side(sides[0], memory=True)
     report.side(sides[1], sides[0], 1.25, memory=True)
