@@ -13,8 +13,8 @@ module: infer_service
 short_description: Start, stop or delete a Huawei Cloud RES inference service
 version_added: 1.1.0
 description:
-  - Brings one inference service of a Huawei Cloud Recommender System (RES) project and workspace to a state:
-    running, stopped, or deleted.
+  - Brings one inference service of a Huawei Cloud Recommender System (RES) project and workspace to a state
+    (running, stopped, or deleted).
   - Reads the service list once to find the service, decides, then sends at most one write, a C(PATCH) of the
     service's status or a C(DELETE) of the service, on the same authentication, retries and deadlines as
     M(hwc.res.infer_service_info).
