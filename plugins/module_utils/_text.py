@@ -32,19 +32,24 @@ def printable(text):
 
 
 REDACTED = "<redacted>"
+# An SDK-HMAC-SHA256 signature: 64 hex digits, which every escaping leaves as they are. It authorizes its
+# request for the gateway's 15 minutes, and each request has another, so it is matched by its shape: a
+# SHA-256 digest redacted with it is no loss.
+_SIGNATURE = re.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", re.IGNORECASE)
 
 
 class Redactor:
     """Removes secrets from server text before a message is built from it.
 
     A gateway or IAM may echo a request back in its error text: the JSON body
-    with the password, or the X-Auth-Token header. The redactor holds every
-    configured secret and every token issued during the run, and replaces each
-    with REDACTED in the forms an echo may take: as sent, JSON-escaped (a
-    quote or backslash in a password, a slash as ``\\/``), Python-repr'd,
-    percent-encoded, HTML-escaped (an error page) and escaped by printable().
-    Matching ignores case, so ``%2f`` and ``\\u00E9`` are caught as well as ``%2F``
-    and ``\\u00e9``; redacting a little too much is harmless.
+    with the password, the X-Auth-Token header, or the Authorization header
+    with its signature. The redactor holds every configured secret and every
+    token issued during the run, and replaces each with REDACTED in the forms
+    an echo may take: as sent, JSON-escaped (a quote or backslash in a password,
+    a slash as ``\\/``), Python-repr'd, percent-encoded, HTML-escaped (an error
+    page) and escaped by printable(). Matching ignores case, so ``%2f`` and
+    ``\\u00E9`` are caught as well as ``%2F`` and ``\\u00e9``; redacting a little
+    too much is harmless. It then replaces every run of 64 hex digits: a signature.
     """
 
     def __init__(self, secrets=()):
@@ -74,7 +79,8 @@ class Redactor:
         if text is None:
             return None
         text = u"%s" % (text,)
-        return self._pattern.sub(REDACTED, text) if self._pattern else text
+        # Secrets first: one that holds 64 hex digits must go whole.
+        return _SIGNATURE.sub(REDACTED, self._pattern.sub(REDACTED, text) if self._pattern else text)
 
 
 def server_text(text, redactor):

@@ -55,3 +55,14 @@ def test_a_token_added_later_is_redacted_too():
     redact = Redactor(["Pw-0001"])
     redact.add("MIISsim-issued-token")
     assert redact("X-Auth-Token: MIISsim-issued-token; pw Pw-0001") == "X-Auth-Token: %s; pw %s" % (REDACTED, REDACTED)
+
+
+def test_every_signature_is_redacted_by_its_shape():
+    signature = "9cd9a6c06b05226e023a019a6aaaf8c19d0cf187c01a32f241bc3ac0732d9863"
+    header = "Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=%s" % signature
+    redact = Redactor()
+    assert redact(header) == header.replace(signature, REDACTED)
+    assert redact(json.dumps({"Authorization": header.upper()})).count(REDACTED) == 1
+    # Shorter or longer hex runs are other things (request IDs, project IDs): left as they are.
+    assert redact("Request ID: %s; %s" % (signature[:32], signature + "0")) == "Request ID: %s; %s" % (
+        signature[:32], signature + "0")
