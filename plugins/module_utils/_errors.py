@@ -86,7 +86,9 @@ def api_error(service, method, url, reply, response=None, redactor=None):
     message = "%s %s %s failed with HTTP %s%s: %s." % (
         service, method, urlsplit(url).path, reply.status_code, reason, detail)
     if reply.status_code in (401, 403) or (error_code or "").lower() in ("res.2301", "apigw.0301"):
-        message += " Check the credentials and that they may read this project."
+        # Credentials that read (a compliance job's) are refused on a write: reading is not what they lack.
+        message += " Check the credentials and that they may %s this project." % (
+            "change the services of" if method in ("PATCH", "DELETE") else "read")
     if encoded:
         message += " Encoded authorization message (decode it with IAM's decode API): %s." % printable(encoded)
     if request_id:
