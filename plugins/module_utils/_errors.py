@@ -34,6 +34,9 @@ class ResError(Exception):
     every known secret removed.
     """
 
+    # True when earlier attempts of the request failed first: one of them may have been served, its answer lost.
+    retried = False
+
     def __init__(self, message, status_code=None, error_code=None, error_msg=None, request_id=None,
                  encoded_authorization_message=None):
         super(ResError, self).__init__(message)

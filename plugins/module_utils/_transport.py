@@ -151,7 +151,11 @@ class Transport:
                     response.close()
                     retry = again
                     continue
-            return self._reply(api, method, url, target, response, timeout)
+            try:
+                return self._reply(api, method, url, target, response, timeout)
+            except ResError as error:
+                error.retried = bool(retry.history)
+                raise
 
     def _after_failed_attempt(self, retry, method, url, exc, deadline, response=None, retry_after=None):
         """The Retry for the next attempt, after its pause; None when the policy or the deadline says stop."""

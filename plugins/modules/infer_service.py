@@ -23,7 +23,8 @@ description:
     with a warning. A service whose status RES does not document is not started; the task fails and says so.
   - O(state=stopped) stops a service in any other status than V(stopped).
   - O(state=absent) deletes the service; a service that is not listed, or that RES no longer knows when it is
-    deleted (error code C(res.4721)), is no change.
+    deleted (error code C(res.4721)), is no change. When the C(DELETE) was retried (see O(retries)), an attempt
+    whose answer was lost may have deleted it, so that is a change.
 author:
   - hwc.res contributors (@hwc-res)
 options:
@@ -61,7 +62,9 @@ extends_documentation_fragment:
 notes:
   - Credentials that only read (a read-only IAM user for compliance jobs) are refused on the write, with the HTTP
     status and the error code RES sends; the task then says that nothing was changed.
-  - A failed task says whether anything was changed, in its message and in RV(changed).
+  - A failed task says whether anything was changed, in its message and in RV(changed). A write that fails without
+    an answer that says whether RES did it (a timeout, HTTP 5xx, or a refusal after a retry) may have been done all
+    the same; the message says so, and RV(changed) is V(false) as no answer said RES accepted it.
 attributes:
   check_mode:
     support: full
@@ -238,8 +241,8 @@ def apply_state(module, orchestrator):
         try:
             result["changed"] = orchestrator.change_state(service, change)
         except ResError as error:
-            module.fail_json(changed=False, service=service, **dict(error.to_result(), msg="%s Nothing was changed: "
-                                                                    "the %s was refused." % (error.message, change)))
+            module.fail_json(changed=False, service=service, **dict(
+                error.to_result(), msg="%s %s" % (error.message, _not_done(error, change))))
     done = _done(result["changed"], change, service)
     try:
         if params["wait"]:
@@ -264,6 +267,14 @@ def _wanted(params):
     if params["name"] is not None:
         named.append("named %s" % printable(params["name"]))
     return " and ".join(named)
+
+
+def _not_done(error, change):
+    """What a failed write must say of the change: refused, or not known when no answer said (RES may have done it)."""
+    if error.status_code is not None and error.status_code < 500 and not error.retried:
+        return "Nothing was changed: the %s was refused." % change
+    return "The %s may have been done all the same, as no answer of RES said whether it was: read the service to " \
+        "see." % change
 
 
 def _done(changed, change, service):

@@ -113,6 +113,17 @@ def test_a_refused_write_fails_saying_nothing_changed(connection, simulator):
     assert writes(simulator) == [("PATCH", RECALL_V1, {"status": "running"}, False)]
 
 
+def test_a_write_whose_answer_was_lost_does_not_say_nothing_changed(connection, simulator):
+    # The gateway's 502 came after RES started the service.
+    simulator.add_fault("update", "http_error", status=502, body_kind="gateway", apply=True)
+    outcome = run_module(dict(connection, service_id=RECALL_V1, state="running", retries=0))
+    assert outcome.failed and outcome.result["changed"] is False and outcome.result["status_code"] == 502
+    assert "Nothing was changed" not in outcome.result["msg"]
+    assert outcome.result["msg"].endswith("The start may have been done all the same, as no answer of RES said "
+                                          "whether it was: read the service to see.")
+    assert simulator.service(PROJECT_ID, RECALL_V1)["status"] == "deploying"
+
+
 def test_a_write_answered_5xx_is_retried(connection, simulator):
     simulator.add_fault("update", "http_error", times=1, status=503)
     outcome = run_module(dict(connection, service_id=RECALL_V1, state="running", retries=1, wait=False))
@@ -160,3 +171,12 @@ def test_every_auth_method_writes(connection, simulator, auth):
     assert not outcome.failed, outcome.result["msg"]
     assert [(write["method"], write["auth"], write["applied"]) for write in simulator.writes] == [
         ("PATCH", auth, True)]
+
+
+def test_a_delete_whose_answer_was_lost_and_that_is_retried_is_a_change(connection, simulator):
+    # The gateway's 504 came after RES deleted the service: the retry finds it gone, because of this task.
+    simulator.add_fault("delete", "http_error", status=504, body_kind="gateway", apply=True)
+    outcome = run_module(dict(connection, service_id=RANK_PROD, state="absent", retries=1))
+    assert not outcome.failed and outcome.result["changed"] is True
+    assert [(method, applied) for method, _id, _body, applied in writes(simulator)] == [
+        ("DELETE", True), ("DELETE", False)]
