@@ -50,6 +50,9 @@ class ResError(Exception):
     every known secret removed.
     """
 
+    # True when earlier attempts of the request failed first: one of them may have been served, its answer lost.
+    retried = False
+
     def __init__(self, message: str, status_code: Optional[int] = None, error_code: Optional[str] = None,
                  error_msg: Optional[str] = None, request_id: Optional[str] = None,
                  encoded_authorization_message: Optional[str] = None) -> None:
@@ -112,9 +115,9 @@ def api_error(service: str, method: str, url: str, answer: Answer, redact: Redac
     message = "%s %s %s failed with HTTP %s%s: %s." % (
         service, method, urlsplit(url).path, answer.status_code, said, detail)
     if answer.status_code in (401, 403) or (error_code or "").lower() in ("res.2301", "apigw.0301"):
-        # A credential that may read is often refused a write (a read-only IAM user for compliance jobs).
+        # Credentials that read (a compliance job's) are refused on a write: reading is not what they lack.
         message += " Check the credentials and that they may %s this project." % (
-            "change services in" if method in ("PATCH", "DELETE") else "read")
+            "change the services of" if method in ("PATCH", "DELETE") else "read")
     if encoded:
         message += " Encoded authorization message (decode it with IAM's decode API): %s." % printable(encoded)
     if request_id:

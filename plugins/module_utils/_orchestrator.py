@@ -243,7 +243,8 @@ class Orchestrator:
     def change_state(self, service: Service, change: str) -> bool:
         """Send the write ``change`` (START, STOP or DELETE) for ``service``; whether RES changed anything.
 
-        A service RES no longer knows when it is to be deleted is gone already: no change.
+        A service RES no longer knows when it is to be deleted is gone already: no change, unless the DELETE
+        was retried, as an attempt whose answer was lost may have deleted it.
         """
         client = self._clients[0]
         try:
@@ -253,7 +254,7 @@ class Orchestrator:
                 client.update_status(service["service_id"], "running" if change == START else "stopped")
         except ResError as error:
             if change == DELETE and (error.error_code or "").lower() == SERVICE_NOT_FOUND:
-                return False
+                return error.retried
             raise
         return True
 

@@ -239,6 +239,11 @@ def decoded_views(text):
         pass
     return views
 
+# An SDK-HMAC-SHA256 signature: 64 hex digits, which every escaping leaves as they are. It authorizes its
+# request for the gateway's 15 minutes, and each request has another, so it is matched by its shape: a
+# SHA-256 digest redacted with it is no loss.
+_SIGNATURE = re.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", re.IGNORECASE)
+
 
 class Redactor:
     """Removes secrets from server text before a message is built from it.
@@ -295,6 +300,11 @@ class Redactor:
     escapes of several kinds, and MAX_DECODED_CHARACTERS bounds the work for a
     long one: a short message takes a fraction of a millisecond, a megabyte
     at most a few seconds.
+
+    *Signatures.* Every run of 64 hex digits is replaced too: an AK/SK
+    signature (each request has its own, valid for the gateway's 15 minutes),
+    which no list of secrets could hold; a SHA-256 digest redacted with it is
+    no loss.
     """
 
     def __init__(self, secrets=()):
@@ -330,13 +340,15 @@ class Redactor:
             return None
         text = u"%s" % (text,)
         if not self._pattern:
-            return text
+            return _SIGNATURE.sub(REDACTED, text)
         try:
             # The redactor's own words are left as they are: text already redacted may be redacted again.
-            return u"".join(piece if index % 2 else self._cut(piece, 0)
-                            for index, piece in enumerate(_OWN_WORDS.split(text)))
+            redacted = u"".join(piece if index % 2 else self._cut(piece, 0)
+                                for index, piece in enumerate(_OWN_WORDS.split(text)))
         except _Withheld:
             return WITHHELD
+        # Secrets first: one that holds 64 hex digits must go whole.
+        return _SIGNATURE.sub(REDACTED, redacted)
 
     def _cut(self, text, rounds):
         spans = self._secret_spans(text)

@@ -170,7 +170,11 @@ class Transport:
                     response.close()
                     retry = again
                     continue
-            return self._reply(api, method, url, target, response, timeout)
+            try:
+                return self._reply(api, method, url, target, response, timeout)
+            except ResError as error:
+                error.retried = bool(retry.history)
+                raise
 
     def _after_failed_attempt(self, retry: Retry, method: str, url: str, exc: Optional[requests.RequestException],
                               deadline: Optional[float], response: Optional[BaseHTTPResponse] = None,

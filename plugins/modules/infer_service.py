@@ -19,7 +19,8 @@ description:
     with a warning. A service whose status RES does not document is not started; the task fails and says so.
   - O(state=stopped) stops a service in any other status than V(stopped).
   - O(state=absent) deletes the service; a service that is not listed, or that RES no longer knows when it is
-    deleted (error code C(res.4721)), is no change.
+    deleted (error code C(res.4721)), is no change. When the C(DELETE) was retried (see O(retries)), an attempt
+    whose answer was lost may have deleted it, so that is a change.
 author:
   - hwc.res contributors (@hwc-res)
 options:
@@ -57,9 +58,9 @@ extends_documentation_fragment:
 notes:
   - Credentials that only read (a read-only IAM user for compliance jobs) are refused on the write, with the HTTP
     status and the error code RES sends; the task then says that nothing was changed.
-  - A failed task says whether anything was changed, in its message and in RV(changed). A write that got no answer
-    after the retries (a timeout, or HTTP 5xx) may still have been applied; the message then says that this is not
-    known, and RV(changed) is V(false).
+  - A failed task says whether anything was changed, in its message and in RV(changed). A write that fails without
+    an answer that says whether RES did it (a timeout, HTTP 5xx, or a refusal after a retry) may have been done all
+    the same; the message says so, and RV(changed) is V(false) as no answer said RES accepted it.
 attributes:
   check_mode:
     support: full
@@ -236,8 +237,8 @@ def apply_state(module, orchestrator):
         try:
             result["changed"] = orchestrator.change_state(service, change)
         except ResError as error:
-            module.fail_json(changed=False, service=service, **dict(error.to_result(), msg="%s %s" % (
-                error.message, _not_done(change, error))))
+            module.fail_json(changed=False, service=service, **dict(
+                error.to_result(), msg="%s %s" % (error.message, _not_done(error, change))))
     done = _done(result["changed"], change, service)
     try:
         if params["wait"]:
@@ -264,21 +265,20 @@ def _wanted(params):
     return " and ".join(named)
 
 
+def _not_done(error, change):
+    """What a failed write must say of the change: refused, or not known when no answer said (RES may have done it)."""
+    if error.status_code is not None and error.status_code < 500 and not error.retried:
+        return "Nothing was changed: the %s was refused." % change
+    return "The %s may have been done all the same, as no answer of RES said whether it was: read the service to " \
+        "see." % change
+
+
 def _done(changed, change, service):
     """What a failure after the write must say was done already."""
     if not changed:
         return ""
     return "RES accepted the %s of service %s (%s), but: " % (
         change, printable(service["service_name"]), printable(service["service_id"]))
-
-
-def _not_done(change, error):
-    """What a failed write must say of the change: refused, or not known when RES sent no answer that refuses it."""
-    if error.status_code is not None and error.status_code < 500:
-        return "Nothing was changed: the %s was refused." % change
-    # A timeout or a 5xx may come after RES did the work (the answer got lost on the way back).
-    return "Whether RES applied the %s is not known, as it sent no refusal: read the service's status before " \
-        "trying again." % change
 
 
 def _diff_view(service, change=None):

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import time
 
 import pytest
@@ -59,6 +60,16 @@ def test_an_echoed_pre_issued_token_and_security_token_are_redacted(sim):
                           "secret_key": "SimDemoSecretKey0Temporary0000000000000001",
                           "security_token": "SimDemoSecurityToken-gQpzLWNuLW5vcnRoLTQtdGVtcG9yYXJ5LWNyZWRlbnRpYWw"})
     assert "SimDemoSecurityToken" not in error.message and "X-Security-Token: <redacted>" in error.message
+
+
+def test_an_echoed_signature_is_redacted(sim):
+    # A signature authorizes its request for the gateway's 15 minutes of X-Sdk-Date: an echo must not replay it.
+    sim.add_fault("list", "echo", status=400)
+    error = failure(sim, {"access_key": "SIMDEMOAK0PERMANENT1", "project_id": PROJECT_ID,
+                          "secret_key": "SimDemoSecretKey0Permanent0000000000000001"})
+    for text in (error.message, error.error_msg):
+        assert "Access=SIMDEMOAK0PERMANENT1, SignedHeaders=" in text and "Signature=<redacted>" in text
+        assert not re.search("[0-9a-f]{64}", text)
 
 
 def test_control_characters_of_error_text_are_escaped(sim):

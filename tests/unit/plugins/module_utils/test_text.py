@@ -273,3 +273,14 @@ def test_tokens_added_by_many_threads_at_once_are_all_redacted():
     for thread in threads:
         thread.join()
     assert redact(" ".join(tokens)) == " ".join(["<redacted>"] * len(tokens))
+
+
+def test_every_signature_is_redacted_by_its_shape():
+    signature = "9cd9a6c06b05226e023a019a6aaaf8c19d0cf187c01a32f241bc3ac0732d9863"
+    header = "Authorization: SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=%s" % signature
+    redact = Redactor()
+    assert redact(header) == header.replace(signature, REDACTED)
+    assert redact(json.dumps({"Authorization": header.upper()})).count(REDACTED) == 1
+    # Shorter or longer hex runs are other things (request IDs, project IDs): left as they are.
+    assert redact("Request ID: %s; %s" % (signature[:32], signature + "0")) == "Request ID: %s; %s" % (
+        signature[:32], signature + "0")

@@ -109,19 +109,19 @@ def test_a_refused_write_fails_saying_nothing_changed(connection, simulator):
     assert outcome.result["msg"].startswith("RES PATCH /v1/%s/infer-services/%s failed with HTTP 403" % (
         PROJECT_ID, RECALL_V1))
     assert outcome.result["msg"].endswith("Nothing was changed: the start was refused.")
+    assert "Check the credentials and that they may change the services of this project." in outcome.result["msg"]
     assert writes(simulator) == [("PATCH", RECALL_V1, {"status": "running"}, False)]
 
 
-def test_a_write_without_an_answer_does_not_claim_nothing_changed(connection, simulator):
-    simulator.add_fault("update", "http_error", status=504, body_kind="gateway", apply=True)
-    outcome = run_module(dict(connection, service_id=RECALL_V1, state="running", wait=False))
-    assert outcome.failed and outcome.result["status_code"] == 504
-    assert outcome.result["msg"].startswith("RES PATCH /v1/%s/infer-services/%s failed with HTTP 504" % (
-        PROJECT_ID, RECALL_V1))
-    assert outcome.result["msg"].endswith(
-        "Whether RES applied the start is not known, as it sent no refusal: read the service's status before trying "
-        "again.")
-    assert simulator.service(PROJECT_ID, RECALL_V1)["status"] == "deploying"  # it was applied
+def test_a_write_whose_answer_was_lost_does_not_say_nothing_changed(connection, simulator):
+    # The gateway's 502 came after RES started the service.
+    simulator.add_fault("update", "http_error", status=502, body_kind="gateway", apply=True)
+    outcome = run_module(dict(connection, service_id=RECALL_V1, state="running", retries=0))
+    assert outcome.failed and outcome.result["changed"] is False and outcome.result["status_code"] == 502
+    assert "Nothing was changed" not in outcome.result["msg"]
+    assert outcome.result["msg"].endswith("The start may have been done all the same, as no answer of RES said "
+                                          "whether it was: read the service to see.")
+    assert simulator.service(PROJECT_ID, RECALL_V1)["status"] == "deploying"
 
 
 def test_a_write_answered_5xx_is_retried(connection, simulator):
@@ -181,3 +181,12 @@ def test_every_auth_method_writes(connection, simulator, auth):
     assert not outcome.failed, outcome.result["msg"]
     assert [(write["method"], write["auth"], write["applied"]) for write in simulator.writes] == [
         ("PATCH", auth, True)]
+
+
+def test_a_delete_whose_answer_was_lost_and_that_is_retried_is_a_change(connection, simulator):
+    # The gateway's 504 came after RES deleted the service: the retry finds it gone, because of this task.
+    simulator.add_fault("delete", "http_error", status=504, body_kind="gateway", apply=True)
+    outcome = run_module(dict(connection, service_id=RANK_PROD, state="absent", retries=1))
+    assert not outcome.failed and outcome.result["changed"] is True
+    assert [(method, applied) for method, _id, _body, applied in writes(simulator)] == [
+        ("DELETE", True), ("DELETE", False)]
