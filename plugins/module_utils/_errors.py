@@ -117,7 +117,7 @@ def api_error(service: str, method: str, url: str, answer: Answer, redact: Redac
     if answer.status_code in (401, 403) or (error_code or "").lower() in ("res.2301", "apigw.0301"):
         # Credentials that read (a compliance job's) are refused on a write: reading is not what they lack.
         message += " Check the credentials and that they may %s this project." % (
-            "change the services of" if method in ("PATCH", "DELETE") else "read")
+            "change services in" if method in ("PATCH", "DELETE") else "read")
     if encoded:
         message += " Encoded authorization message (decode it with IAM's decode API): %s." % printable(encoded)
     if request_id:

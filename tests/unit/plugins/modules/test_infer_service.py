@@ -109,7 +109,7 @@ def test_a_refused_write_fails_saying_nothing_changed(connection, simulator):
     assert outcome.result["msg"].startswith("RES PATCH /v1/%s/infer-services/%s failed with HTTP 403" % (
         PROJECT_ID, RECALL_V1))
     assert outcome.result["msg"].endswith("Nothing was changed: the start was refused.")
-    assert "Check the credentials and that they may change the services of this project." in outcome.result["msg"]
+    assert "Check the credentials and that they may change services in this project." in outcome.result["msg"]
     assert writes(simulator) == [("PATCH", RECALL_V1, {"status": "running"}, False)]
 
 
