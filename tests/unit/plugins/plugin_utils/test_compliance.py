@@ -339,6 +339,13 @@ def test_services_must_be_what_the_module_returns(services, message):
     assert message in caught.value.message
 
 
+def test_a_tuple_of_services_is_checked_like_a_list():
+    services = [service("res-a"), service("res-b", status="stopped")]
+    policy = {"required_running": ["res-*"]}
+    assert check_services(tuple(services), policy, NOW) == check_services(services, policy, NOW)
+    assert evaluate(tuple(services), policy, NOW) == evaluate(services, policy, NOW)
+
+
 # ---- the time of the check ----------------------------------------------------------------------------------------
 
 def test_the_range_of_times_is_the_range_of_dates():
