@@ -3,10 +3,6 @@
 
 """The compliance rules and what remediation needs, as pure functions, without Ansible or a cloud."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
