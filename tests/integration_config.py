@@ -13,10 +13,6 @@ target: the endpoints, the credentials of each auth method, the project IDs and 
 of the sample, so that no target repeats a value of the data file.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import sys
 import time

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make lint` calls it (tests/lint.sh), in the Makefile's environment:
 #
-#   mypy --strict   the helpers and the event source (tests/mypy.ini says which files are not typed yet)
+#   mypy --strict   every helper (module_utils, plugin_utils) and the event source (tests/mypy.ini)
 #   vermin          plugins/module_utils and plugins/modules, which run on managed hosts, need no Python
 #                   newer than 3.9 (tests/config.yml): no match, no X | Y outside annotations, no newer
 #                   standard library call. Annotations are never evaluated there (from __future__ import

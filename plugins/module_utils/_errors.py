@@ -104,9 +104,11 @@ def api_error(service: str, method: str, url: str, answer: Answer, redact: Redac
     error_code, error_msg, encoded = (redact(value) for value in _error_fields(answer.payload))
     request_id = redact(answer.request_id)
     detail: str
-    if error_code or error_msg:
-        # The API's text usually ends with a period already; the message adds its own.
-        detail = printable("%s: %s" % (error_code, error_msg) if error_code else error_msg).rstrip(".")
+    # The API's text usually ends with a period already; the message adds its own.
+    if error_code:
+        detail = printable("%s: %s" % (error_code, error_msg)).rstrip(".")
+    elif error_msg:
+        detail = printable(error_msg).rstrip(".")
     elif answer.payload is not None:
         detail = "the response is not the documented shape (is_success is not true)"
     else:

@@ -352,7 +352,8 @@ class Orchestrator:
         self._failures = None
 
     def _filtered(self, reads: List[ProjectRead]) -> List[Service]:
-        return [service for read in reads if not read.error for service in self.service_filter.apply(read.services)]
+        return [service for read in reads if not read.error
+                for service in self.service_filter.apply(read.services or [])]
 
     def _failed(self) -> List[_Failure]:
         """(failure as returned in failed_projects, the ResError, its sentence, what became of the services)."""

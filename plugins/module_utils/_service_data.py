@@ -12,17 +12,17 @@ inventory and the compliance rules, so every entry point shows a service the
 same way. Anything the API sends that cannot be understood raises ResError.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import math
 import re
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, TypeVar, overload
 
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
+from ansible_collections.hwc.res.plugins.module_utils._types import JSONObject, Service, StatusCounts
 
 DOCUMENTED_STATUSES = ("deploying", "running", "stopped", "concerning")
 REQUIRED_TEXT_FIELDS = ("service_id", "service_name", "status")
@@ -40,9 +40,20 @@ _BOOLEAN_TEXT = {"true": True, "false": False}
 
 
 _DOCUMENTED_BY_CASE = dict((status.lower(), status) for status in DOCUMENTED_STATUSES)
+_Value = TypeVar("_Value")
 
 
-def documented_status(status):
+@overload
+def documented_status(status: str) -> str:
+    ...
+
+
+@overload
+def documented_status(status: _Value) -> _Value:
+    ...
+
+
+def documented_status(status: object) -> object:
     """A documented status written in other case stands for it (filters, waits); any other value is kept."""
     return _DOCUMENTED_BY_CASE.get(status.lower(), status) if isinstance(status, str) else status
 
@@ -51,7 +62,7 @@ class _TooDeep(Exception):
     pass
 
 
-def _integer(value):
+def _integer(value: object) -> Optional[int]:
     """An integer from the API's digit strings (or numbers); None when it is not one."""
     if isinstance(value, bool):
         return None
@@ -67,7 +78,7 @@ def _integer(value):
     return None
 
 
-def _counter(value):
+def _counter(value: object) -> Tuple[Optional[int], Optional[str]]:
     """(the count, or None; why it is None, or None)."""
     if isinstance(value, str) and _INTEGER.match(value) and len(value.strip().lstrip("+-").lstrip("0")) > 19:
         return None, "is too large to be a count"
@@ -81,7 +92,7 @@ def _counter(value):
     return count, None
 
 
-def _iso_from_epoch_ms(value):
+def _iso_from_epoch_ms(value: object) -> Optional[str]:
     millis = _integer(value)
     if millis is None:
         return None
@@ -92,7 +103,7 @@ def _iso_from_epoch_ms(value):
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _safe_value(value, problems, depth=0):
+def _safe_value(value: Any, problems: Set[str], depth: int = 0) -> Any:
     """``value`` with what JSON output and Ansible cannot carry replaced; each kind of replacement added to ``problems``.
 
     NaN and infinities become None (ansible-inventory --list would write invalid JSON), lone surrogates
@@ -116,22 +127,23 @@ def _safe_value(value, problems, depth=0):
     return value
 
 
-def _safe_fields(raw, label):
+def _safe_fields(raw: JSONObject, label: str) -> Tuple[JSONObject, List[str]]:
     """(a copy of ``raw`` safe to return, warnings naming the service and each field that was changed)."""
-    fields, warnings = {}, []
+    fields: JSONObject = {}
+    warnings: List[str] = []
     for name, value in raw.items():
-        problems = set()
+        problems: Set[str] = set()
         try:
             safe_name = _safe_value(name, problems)
             fields[safe_name] = _safe_value(value, problems)
         except _TooDeep:
             fields[safe_name] = None
-            problems = ["is nested more than %d levels deep; returned as null" % MAX_DEPTH]
+            problems = {"is nested more than %d levels deep; returned as null" % MAX_DEPTH}
         warnings.extend("%s: %s %s." % (label, printable(safe_name), problem) for problem in sorted(problems))
     return fields, warnings
 
 
-def _is_shared(value, label):
+def _is_shared(value: object, label: str) -> Tuple[Optional[bool], List[str]]:
     """(is_shared as a boolean or None, warnings): the API documents a boolean, but text may come."""
     if value is None or isinstance(value, bool):
         return value, []
@@ -142,7 +154,7 @@ def _is_shared(value, label):
     return None, ["%s: is_shared %s is not a boolean; returned as null." % (label, _excerpt(value))]
 
 
-def normalize_service(raw, project_id, workspace_id):
+def normalize_service(raw: object, project_id: Optional[str], workspace_id: str) -> Tuple[Service, List[str]]:
     """Return (service, warnings) for one service as the list endpoint sent it.
 
     Every field the API sent is kept; counters become integers, times gain an
@@ -181,7 +193,7 @@ def normalize_service(raw, project_id, workspace_id):
     return service, warnings
 
 
-def normalize_details(details, service):
+def normalize_details(details: JSONObject, service: Service) -> Tuple[Any, Any, List[str]]:
     """(access_address, flows, warnings) from the details RES sent for the normalized ``service``.
 
     The details are API data like the list: what cannot be carried safely becomes null, with a warning.
@@ -192,11 +204,12 @@ def normalize_details(details, service):
     return fields["access_address"], flows, warnings
 
 
-def normalize_services(raws, project_id, workspace_id):
+def normalize_services(raws: object, project_id: Optional[str], workspace_id: str) -> Tuple[List[Service], List[str]]:
     """Normalize a list of services; returns (services, warnings)."""
     if not isinstance(raws, list):
         raise ResError("RES sent services that are not a list: %s." % _excerpt(raws))
-    services, warnings = [], []
+    services: List[Service] = []
+    warnings: List[str] = []
     for raw in raws:
         service, service_warnings = normalize_service(raw, project_id, workspace_id)
         services.append(service)
@@ -204,7 +217,7 @@ def normalize_services(raws, project_id, workspace_id):
     return services, warnings
 
 
-def _excerpt(value, limit=80):
+def _excerpt(value: object, limit: int = 80) -> str:
     try:
         text = repr(value)
     except RecursionError:
@@ -214,18 +227,20 @@ def _excerpt(value, limit=80):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def has_glob(pattern):
+def has_glob(pattern: str) -> bool:
     return bool(GLOB_CHARACTERS.search(pattern))
 
 
-def distinct_services(services):
+def distinct_services(services: Iterable[Service]) -> Tuple[List[Service], List[Service]]:
     """(the services with the first entry of each project and service ID, the later entries that repeat one).
 
     A list that names one service twice (in two workspaces of its project, or twice in one answer)
     would give two inventory hosts one name, or make the event source see the service change at
     every poll; the repeat is left out instead.
     """
-    kept, repeated, seen = [], [], set()
+    kept: List[Service] = []
+    repeated: List[Service] = []
+    seen: Set[Tuple[Optional[str], str]] = set()
     for service in services:
         key = (service["project_id"], service["service_id"])
         (repeated if key in seen else kept).append(service)
@@ -241,7 +256,9 @@ class ServiceFilter:
     API may add statuses) and named in ``warnings``.
     """
 
-    def __init__(self, service_ids=None, names=None, statuses=None, infer_type=None, is_shared=None):
+    def __init__(self, service_ids: Optional[Iterable[str]] = None, names: Optional[Iterable[str]] = None,
+                 statuses: Optional[Iterable[str]] = None, infer_type: Optional[str] = None,
+                 is_shared: Optional[bool] = None) -> None:
         self.service_ids = list(service_ids or [])
         self.names = list(names or [])
         self.statuses = [documented_status(status) for status in statuses or []]
@@ -252,12 +269,13 @@ class ServiceFilter:
         self.is_shared = is_shared
 
     @classmethod
-    def from_options(cls, get_option, service_ids=None):
+    def from_options(cls, get_option: Callable[[str], Any],
+                     service_ids: Optional[Iterable[str]] = None) -> ServiceFilter:
         """Build from the shared filter options, read through ``get_option(name)``."""
         return cls(service_ids=service_ids, names=get_option("name"), statuses=get_option("status"),
                    infer_type=get_option("infer_type"), is_shared=get_option("is_shared"))
 
-    def matches(self, service):
+    def matches(self, service: Service) -> bool:
         if self.service_ids and service.get("service_id") not in self.service_ids:
             return False
         if self.names and not any(fnmatchcase(service.get("service_name", ""), name) for name in self.names):
@@ -270,24 +288,25 @@ class ServiceFilter:
             return False
         return True
 
-    def apply(self, services):
+    def apply(self, services: Iterable[Service]) -> List[Service]:
         return [service for service in services if self.matches(service)]
 
-    def expected(self):
+    def expected(self) -> List[Tuple[str, str]]:
         """Names (without glob characters) and service IDs that must exist for the filter to be satisfied."""
         return [("service_name", name) for name in self.names if not has_glob(name)] + \
             [("service_id", service_id) for service_id in self.service_ids]
 
 
-def summarize(services):
+def summarize(services: Sequence[Service]) -> StatusCounts:
     """``{"total": N, "by_status": {status: n}}`` over ``services``."""
-    by_status = {}
+    by_status: Dict[str, int] = {}
     for service in services:
         by_status[service["status"]] = by_status.get(service["status"], 0) + 1
     return {"total": len(services), "by_status": by_status}
 
 
-def pending_services(services, service_filter, wait_status):
+def pending_services(services: Sequence[Service], service_filter: ServiceFilter,
+                     wait_status: Iterable[str]) -> List[str]:
     """What a wait is still waiting for: a list of sentences, empty when done.
 
     A matched service whose status is not in ``wait_status`` is pending, and so
@@ -303,7 +322,7 @@ def pending_services(services, service_filter, wait_status):
     return pending
 
 
-def run_query(services, expression):
+def run_query(services: List[Service], expression: str) -> Any:
     """Apply a JMESPath expression to ``services``; raises ResError on a bad expression or a missing jmespath."""
     try:
         import jmespath
@@ -324,7 +343,8 @@ START, STOP, DELETE = "start", "stop", "delete"
 SERVICE_NOT_FOUND = "res.4721"
 
 
-def select_service(services, where, service_id=None, name=None):
+def select_service(services: Sequence[Service], where: str, service_id: Optional[str] = None,
+                   name: Optional[str] = None) -> Optional[Service]:
     """The one service that ``service_id`` and ``name`` (an exact service_name) pick, or None when none does.
 
     When both are given they must pick the same service. Raises ResError when a name picks several
@@ -342,14 +362,14 @@ def select_service(services, where, service_id=None, name=None):
                            "name the same service." % (printable(service_id), where, printable(name), ", ".join(
                                printable(service["service_id"]) for service in by_name)))
         return chosen
-    if len(by_name) > 1:
+    if name is not None and len(by_name) > 1:
         raise ResError("The name %s matches %d services in %s: %s. Choose one with service_id." % (
             printable(name), len(by_name), where, "; ".join("%s (%s)" % (
                 printable(service["service_id"]), printable(service["status"])) for service in by_name)))
     return by_name[0] if by_name else None
 
 
-def state_change(service, state):
+def state_change(service: Optional[Service], state: str) -> Tuple[Optional[str], Optional[str]]:
     """(the write that brings ``service`` (None: not listed) to ``state``, or None; a warning, or None).
 
     The write is START (PATCH running), STOP (PATCH stopped) or DELETE. A service that is deploying
@@ -375,7 +395,7 @@ def state_change(service, state):
         label, _excerpt(service["status"])))
 
 
-def state_pending(services, service_id, state):
+def state_pending(services: Iterable[Service], service_id: str, state: str) -> List[str]:
     """What a wait for ``state`` of the service ``service_id`` still waits for: a list of sentences, empty when done."""
     listed = [service for service in services if service["service_id"] == service_id][:1]
     if state == "absent":

@@ -13,9 +13,7 @@ or hide a line of output. Every message and warning built from API text passes
 it through printable(); error text from the server also through a Redactor.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import bisect
 import html
@@ -23,13 +21,14 @@ import json
 import re
 import threading
 from html.entities import html5
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple, overload
 from urllib.parse import quote, quote_plus
 
 # C0 (tab and newline included), DEL and C1: the characters a terminal acts on instead of showing.
 _CONTROL_CHARACTERS = re.compile(u"[\x00-\x1f\x7f-\x9f]")
 
 
-def printable(text):
+def printable(text: str) -> str:
     """``text`` with every control character written as an escape such as ``\\x1b``."""
     return _CONTROL_CHARACTERS.sub(lambda match: "\\x%02x" % ord(match.group()), text)
 
@@ -50,7 +49,17 @@ class _Withheld(Exception):
     """The text cannot be cleared of every secret: it decodes too deep or too many ways, or cuts leave one."""
 
 
-def _utf8_sequence(data, index):
+# A decoded escape: its span in the text it was found in (start, end) and the characters it decodes to.
+_Piece = Tuple[int, int, str]
+# A run of characters of a text: (start, end).
+_Span = Tuple[int, int]
+# The decoders a view was made with, by their number in _DECODERS, in the order applied.
+_Path = Tuple[int, ...]
+# How to map a decoded text back to its source: see _decoded_layer().
+_Layer = Tuple[List[int], List[Tuple[int, int, int]]]
+
+
+def _utf8_sequence(data: bytes, index: int) -> Tuple[int, bool]:
     """(number of bytes, whether they are one valid character) of the UTF-8 sequence at ``data[index]``.
 
     An invalid sequence is as long as its longest valid beginning (at least one byte): the
@@ -73,10 +82,11 @@ def _utf8_sequence(data, index):
     return length, length == size
 
 
-def _percent_pieces(match):
+def _percent_pieces(match: re.Match[str]) -> List[_Piece]:
     """The characters of a run of %XX bytes, as urllib.parse.unquote() decodes them: (start, end, text) each."""
     data = bytes.fromhex(match.group().replace("%", ""))
-    start, index, pieces = match.start(), 0, []
+    start, index = match.start(), 0
+    pieces: List[_Piece] = []
     while index < len(data):
         length, valid = _utf8_sequence(data, index)
         pieces.append((start + 3 * index, start + 3 * (index + length),
@@ -85,11 +95,11 @@ def _percent_pieces(match):
     return pieces
 
 
-def _percent_text(match):
+def _percent_text(match: re.Match[str]) -> str:
     return bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
 
 
-def _reference_pieces(match):
+def _reference_pieces(match: re.Match[str]) -> List[_Piece]:
     """A character reference as html.unescape() decodes it (one piece), or none when it is no reference."""
     value = match.group()
     if value[1] == "#":
@@ -108,7 +118,7 @@ def _reference_pieces(match):
     return []
 
 
-def _reference_text(match):
+def _reference_text(match: re.Match[str]) -> str:
     pieces = _reference_pieces(match)
     return pieces[0][2] + match.string[pieces[0][1]:match.end()] if pieces else match.group()
 
@@ -116,9 +126,10 @@ def _reference_text(match):
 _BACKSLASHED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
-def _backslash_pieces(match):
+def _backslash_pieces(match: re.Match[str]) -> List[_Piece]:
     """A JSON or Python backslash escape, decoded (one piece); a surrogate pair is one character."""
-    kind, value = match.lastgroup, match.group(match.lastgroup)
+    kind = match.lastgroup or ""  # never None: each alternative of the pattern ends in a named group
+    value = match.group(kind)
     if kind == "low":  # the group that closes last names the match: here, the second half of a surrogate pair
         code = 0x10000 + ((int(match.group("high"), 16) - 0xD800) << 10) + int(value, 16) - 0xDC00
     elif kind == "escaped":
@@ -128,29 +139,40 @@ def _backslash_pieces(match):
     return [(match.start(), match.end(), chr(code) if code <= 0x10FFFF else u"\ufffd")]
 
 
-def _backslash_text(match):
+def _backslash_text(match: re.Match[str]) -> str:
     return _backslash_pieces(match)[0][2]
 
 
-# What each decoder's escapes start with, the escapes, how one decodes into pieces, and how into text alone.
+class _Decoder(NamedTuple):
+    """What a decoder's escapes start with, the escapes, how one decodes into pieces, and how into text alone.
+
+    The form decoder has no escapes to find: it turns each ``+`` into a space, one character for one.
+    """
+
+    start: str
+    pattern: Optional[re.Pattern[str]]
+    pieces: Optional[Callable[[re.Match[str]], List[_Piece]]]
+    text: Optional[Callable[[re.Match[str]], str]]
+
+
 _DECODERS = (
-    ("%", re.compile(r"(?:%[0-9A-Fa-f]{2})+"), _percent_pieces, _percent_text),  # a run is UTF-8 bytes
-    ("&", re.compile(r"&#(?:[0-9]+|[xX][0-9A-Fa-f]+);?|&[A-Za-z][A-Za-z0-9]{0,31};?"), _reference_pieces,
-     _reference_text),
-    ("\\", re.compile(r"\\u(?P<high>[dD][89abAB][0-9A-Fa-f]{2})\\u(?P<low>[dD][c-fC-F][0-9A-Fa-f]{2})"
-                      r"|\\u(?P<u4>[0-9A-Fa-f]{4})|\\U(?P<u8>[0-9A-Fa-f]{8})|\\x(?P<x2>[0-9A-Fa-f]{2})"
-                      r"|\\(?P<escaped>[\\/\"'bfnrt])"), _backslash_pieces, _backslash_text),
-    ("+", None, None, None),  # a space in a form-encoded text: one character for one, so no pieces
+    _Decoder("%", re.compile(r"(?:%[0-9A-Fa-f]{2})+"), _percent_pieces, _percent_text),  # a run is UTF-8 bytes
+    _Decoder("&", re.compile(r"&#(?:[0-9]+|[xX][0-9A-Fa-f]+);?|&[A-Za-z][A-Za-z0-9]{0,31};?"), _reference_pieces,
+             _reference_text),
+    _Decoder("\\", re.compile(r"\\u(?P<high>[dD][89abAB][0-9A-Fa-f]{2})\\u(?P<low>[dD][c-fC-F][0-9A-Fa-f]{2})"
+                              r"|\\u(?P<u4>[0-9A-Fa-f]{4})|\\U(?P<u8>[0-9A-Fa-f]{8})|\\x(?P<x2>[0-9A-Fa-f]{2})"
+                              r"|\\(?P<escaped>[\\/\"'bfnrt])"), _backslash_pieces, _backslash_text),
+    _Decoder("+", None, None, None),  # a space in a form-encoded text: one character for one, so no pieces
 )
 
 
-def _decoded(text, decoder):
+def _decoded(text: str, decoder: _Decoder) -> str:
     """``text`` with every escape of ``decoder`` decoded."""
     _start, pattern, _pieces, decode = decoder
-    return text.replace("+", " ") if pattern is None else pattern.sub(decode, text)
+    return text.replace("+", " ") if pattern is None or decode is None else pattern.sub(decode, text)
 
 
-def _decoded_layer(text, decoder):
+def _decoded_layer(text: str, decoder: _Decoder) -> Tuple[str, _Layer]:
     """``text`` decoded as _decoded() does it, and the layer that maps the result back to ``text``.
 
     The layer is ``(starts, pieces)``: for each decoded escape, in order, the position of its
@@ -158,9 +180,11 @@ def _decoded_layer(text, decoder):
     length of what it decoded to. Text between escapes is unchanged.
     """
     _start, pattern, decode, _text = decoder
-    if pattern is None:
+    if pattern is None or decode is None:
         return text.replace("+", " "), ([], [])
-    decoded, starts, pieces = [], [], []
+    decoded: List[str] = []
+    starts: List[int] = []
+    pieces: List[Tuple[int, int, int]] = []
     position = length = 0
     for match in pattern.finditer(text):
         for start, end, characters in decode(match):
@@ -175,7 +199,7 @@ def _decoded_layer(text, decoder):
     return u"".join(decoded), (starts, pieces)
 
 
-def _source_position(layer, position, end):
+def _source_position(layer: _Layer, position: int, end: bool) -> int:
     """Where character ``position`` of a layer's result comes from: its first character, or after its last."""
     starts, pieces = layer
     index = bisect.bisect_right(starts, position) - 1
@@ -189,9 +213,9 @@ def _source_position(layer, position, end):
     return source + 1 if end else source
 
 
-def _source_spans(text, path, spans):
+def _source_spans(text: str, path: _Path, spans: Iterable[_Span]) -> Iterator[_Span]:
     """The spans of ``text`` that ``spans`` of its view decoded along ``path`` (decoder numbers) decode from."""
-    layers = []
+    layers: List[_Layer] = []
     for decoder in path:
         text, layer = _decoded_layer(text, _DECODERS[decoder])
         layers.append(layer)
@@ -201,19 +225,20 @@ def _source_spans(text, path, spans):
         yield start, end
 
 
-def _decodings(text):
+def _decodings(text: str) -> Iterator[Tuple[str, _Path]]:
     """``(view, path)`` for every text that the decoders, applied in any order, make of ``text``.
 
     Breadth first: the views one decoding away, then two, ... ``path`` is the decoders' numbers
     in the order applied. Raises _Withheld when a view still decodes after MAX_DECODING_DEPTH
     rounds, or when the views are more than MAX_VIEWS or need more than MAX_DECODED_CHARACTERS.
     """
-    seen, frontier, work = {text}, [(text, ())], 0
+    seen, work = {text}, 0
+    frontier: List[Tuple[str, _Path]] = [(text, ())]
     for depth in range(MAX_DECODING_DEPTH + 1):
-        following = []
+        following: List[Tuple[str, _Path]] = []
         for view, path in frontier:
             for number, decoder in enumerate(_DECODERS):
-                if decoder[0] not in view:
+                if decoder.start not in view:
                     continue
                 work += len(view)
                 if work > MAX_DECODED_CHARACTERS:
@@ -229,7 +254,7 @@ def _decodings(text):
         frontier = following
 
 
-def decoded_views(text):
+def decoded_views(text: str) -> List[str]:
     """``text`` and the texts it decodes to (see Redactor), as many as the limits allow."""
     views = [text]
     try:
@@ -307,15 +332,15 @@ class Redactor:
     no loss.
     """
 
-    def __init__(self, secrets=()):
-        self._forms = set()
-        self._pattern = None
+    def __init__(self, secrets: Iterable[Optional[str]] = ()) -> None:
+        self._forms: Set[str] = set()
+        self._pattern: Optional[re.Pattern[str]] = None
         # The clients of one task share a redactor, and their workers add the tokens they are issued.
         self._lock = threading.Lock()
         for secret in secrets:
             self.add(secret)
 
-    def add(self, secret):
+    def add(self, secret: Optional[str]) -> None:
         """Redact ``secret`` (and its escaped forms) from now on; empty values are ignored."""
         if not isinstance(secret, str) or not secret:
             return
@@ -334,7 +359,19 @@ class Redactor:
                 self._pattern = re.compile("|".join(
                     re.escape(form) for form in sorted(self._forms, key=len, reverse=True)), re.IGNORECASE)
 
-    def __call__(self, text):
+    @overload
+    def __call__(self, text: str) -> str:
+        ...
+
+    @overload
+    def __call__(self, text: None) -> None:
+        ...
+
+    @overload
+    def __call__(self, text: Optional[str]) -> Optional[str]:
+        ...
+
+    def __call__(self, text: Optional[str]) -> Optional[str]:
         """``text`` without any secret, or WITHHELD when that cannot be done; None stays None."""
         if text is None:
             return None
@@ -350,28 +387,31 @@ class Redactor:
         # Secrets first: one that holds 64 hex digits must go whole.
         return _SIGNATURE.sub(REDACTED, redacted)
 
-    def _cut(self, text, rounds):
+    def _cut(self, text: str, rounds: int) -> str:
         spans = self._secret_spans(text)
         if not spans:
             return text
         if rounds == _MAX_CUT_ROUNDS:
             raise _Withheld()
-        kept, position = [], 0
+        kept: List[str] = []
+        position = 0
         for start, end in spans:
             kept.append(text[position:start])
             position = end
         kept.append(text[position:])
         return REDACTED.join(self._cut(piece, rounds + 1) if piece else piece for piece in kept)
 
-    def _secret_spans(self, text):
+    def _secret_spans(self, text: str) -> List[_Span]:
         """The spans of ``text`` that show a secret in any view, sorted, overlapping ones merged."""
         pattern = self._pattern
+        if pattern is None:  # no secret yet
+            return []
         spans = [match.span() for match in pattern.finditer(text)]
         for view, path in _decodings(text):
             found = [match.span() for match in pattern.finditer(view)]
             if found:
                 spans.extend(_source_spans(text, path, found))
-        merged = []
+        merged: List[_Span] = []
         for start, end in sorted(spans):
             if merged and start < merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
@@ -383,6 +423,6 @@ class Redactor:
 _OWN_WORDS = re.compile("(%s|%s)" % (re.escape(REDACTED), re.escape(WITHHELD)))
 
 
-def server_text(text, redactor):
+def server_text(text: str, redactor: Redactor) -> str:
     """Server text ready for a message: secrets removed, control characters escaped."""
     return printable(redactor(text))

@@ -27,26 +27,26 @@ Remediation starts the services a required name matches that are stopped
 and, in the JUnit report, one check of the step ``remediation``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import math
 import re
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypedDict, cast
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
 from ansible_collections.hwc.res.plugins.module_utils._service_data import DOCUMENTED_STATUSES
 from ansible_collections.hwc.res.plugins.module_utils._text import printable
+from ansible_collections.hwc.res.plugins.module_utils._types import Service
 
 # The rules in the order they are checked and reported.
 RULES = ("required_running", "forbidden_statuses", "max_failure_rate", "allow_shared", "max_deploying_minutes")
 
 # The policy: the role's variables without their ``infer_service_compliance_`` prefix.
 # meta/argument_specs.yml of the role declares the same options; a unit test holds the two in step.
-POLICY_SPEC = {
+POLICY_SPEC: Dict[str, Dict[str, Any]] = {
     "required_running": {"type": "list", "elements": "str", "default": []},
     "forbidden_statuses": {"type": "list", "elements": "str", "default": ["concerning"]},
     "max_failure_rate": {"type": "float"},
@@ -55,6 +55,18 @@ POLICY_SPEC = {
     "max_deploying_minutes": {"type": "int"},
 }
 
+
+class Policy(TypedDict):
+    """A policy as normalize_policy() returns it: every key of POLICY_SPEC, None where a rule is off."""
+
+    required_running: List[str]
+    forbidden_statuses: List[str]
+    max_failure_rate: Optional[float]
+    min_invocations: int
+    allow_shared: bool
+    max_deploying_minutes: Optional[int]
+
+
 # Statuses RES documents, and those newer Huawei inference APIs add; anything else is probably a typo.
 KNOWN_STATUSES = DOCUMENTED_STATUSES + ("failed", "stopping", "deleting", "pending", "waiting")
 
@@ -62,7 +74,36 @@ KNOWN_STATUSES = DOCUMENTED_STATUSES + ("failed", "stopping", "deleting", "pendi
 READABLE = "readable"
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-VIOLATION_KEYS = ("project_id", "service_name", "service_id", "rule", "detail")
+
+
+class Violation(TypedDict):
+    """A failed check as the role's fact lists it."""
+
+    project_id: Optional[str]
+    service_name: Optional[str]  # None for a project that could not be read
+    service_id: Optional[str]
+    rule: str
+    detail: Optional[str]
+
+
+class Check(Violation):
+    """A rule applied to one service, a required name or a project: ``outcome`` is PASSED, FAILED or SKIPPED."""
+
+    outcome: str
+
+
+class ComplianceResult(TypedDict):
+    """The role's fact (see result_from_checks)."""
+
+    passed: bool
+    checked: int
+    violations: List[Violation]
+
+
+# An entry of the module's failed_projects, as a playbook hands it back: its msg and project_id checked as text.
+ReportedFailure = Dict[str, Any]
+# A rule's check of one service against a normalized policy at a time: (outcome, reason or None).
+_Rule = Callable[[Service, Policy, int], Tuple[str, Optional[str]]]
 
 # The times rules and reports compute with, in milliseconds since the epoch: those a date can show,
 # from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (as the ISO twins of the module's times).
@@ -73,8 +114,7 @@ _TIME_RANGE = "from %d (0001-01-01T00:00:00Z) to %d (9999-12-31T23:59:59.999Z)" 
 _INTEGER_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
 
 
-
-def normalize_policy(policy):
+def normalize_policy(policy: object) -> Tuple[Policy, List[str]]:
     """Validate a policy dict and fill in the defaults; returns ``(policy, warnings)``.
 
     Values are converted the way Ansible converts module options (``"0.05"``
@@ -95,15 +135,16 @@ def normalize_policy(policy):
     problems = [str(message).rstrip(".") for message in result.error_messages]
     if problems:
         raise ResError("Invalid compliance policy: %s." % "; ".join(problems))
-    normalized = result.validated_parameters
+    normalized: Policy = result.validated_parameters
     if any(not name for name in normalized["required_running"]):
         problems.append("required_running holds an empty name")
     rate = normalized["max_failure_rate"]
     if rate is not None and not 0.0 <= rate <= 1.0:
         problems.append("max_failure_rate is a fraction from 0 to 1 (0.05 for 5%%), not %s" % rate)
     for name in ("min_invocations", "max_deploying_minutes"):
-        if normalized[name] is not None and normalized[name] < 0:
-            problems.append("%s must be 0 or more, not %s" % (name, normalized[name]))
+        count = normalized[name]
+        if count is not None and count < 0:
+            problems.append("%s must be 0 or more, not %s" % (name, count))
     if problems:
         raise ResError("Invalid compliance policy: %s." % "; ".join(problems))
     warnings = ["forbidden_statuses: %r is not a status RES uses (%s); check its spelling." % (
@@ -112,7 +153,7 @@ def normalize_policy(policy):
     return normalized, warnings
 
 
-def validated_now_ms(now_ms):
+def validated_now_ms(now_ms: object) -> int:
     """``now_ms`` as whole milliseconds since the epoch, from EARLIEST_MS to LATEST_MS; raises ResError.
 
     A number or its text (extra vars are text); a fraction of a millisecond is dropped. Booleans,
@@ -134,7 +175,7 @@ def validated_now_ms(now_ms):
     return value
 
 
-def _shown(value):
+def _shown(value: object) -> str:
     """``value`` as a message shows it: a number or text as written (cut when long), anything else by its type."""
     if value is None or isinstance(value, (str, float, int)) and not isinstance(value, bool):
         text = repr(value)
@@ -142,7 +183,7 @@ def _shown(value):
     return "a %s" % type(value).__name__
 
 
-def enabled_rules(policy):
+def enabled_rules(policy: Policy) -> List[str]:
     """The rules a normalized policy turns on, in RULES order."""
     switched_on = {
         "required_running": bool(policy["required_running"]),
@@ -154,12 +195,12 @@ def enabled_rules(policy):
     return [rule for rule in RULES if switched_on[rule]]
 
 
-def _whole(value):
+def _whole(value: object) -> Optional[int]:
     """``value`` when it is an integer (not a bool), else None."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _percentages(rate, limit):
+def _percentages(rate: float, limit: float) -> List[str]:
     """Both fractions as percentages, with one decimal, or as many more as it takes to tell them apart."""
     for decimals in range(1, 7):
         texts = ["%.*f%%" % (decimals, value * 100) for value in (rate, limit)]
@@ -168,11 +209,11 @@ def _percentages(rate, limit):
     return texts
 
 
-def _plural(count, word):
+def _plural(count: int, word: str) -> str:
     return "%d %s%s" % (count, word, "" if count == 1 else "s")
 
 
-def _required_running(service, policy, _now_ms):
+def _required_running(service: Service, policy: Policy, _now_ms: int) -> Tuple[str, Optional[str]]:
     if not any(fnmatchcase(service["service_name"], pattern) for pattern in policy["required_running"]):
         return SKIPPED, "not named by required_running"
     if service["status"] == "running":
@@ -180,13 +221,13 @@ def _required_running(service, policy, _now_ms):
     return FAILED, "required running, but it is %s" % service["status"]
 
 
-def _forbidden_statuses(service, policy, _now_ms):
+def _forbidden_statuses(service: Service, policy: Policy, _now_ms: int) -> Tuple[str, Optional[str]]:
     if service["status"] in policy["forbidden_statuses"]:
         return FAILED, "status %s is forbidden" % service["status"]
     return PASSED, None
 
 
-def _max_failure_rate(service, policy, _now_ms):
+def _max_failure_rate(service: Service, policy: Policy, _now_ms: int) -> Tuple[str, Optional[str]]:
     calls, failures = _whole(service.get("invocation_times")), _whole(service.get("failed_times"))
     if calls is None or failures is None:
         return SKIPPED, "its call counters are unknown"
@@ -194,19 +235,20 @@ def _max_failure_rate(service, policy, _now_ms):
         return SKIPPED, "%s, fewer than the %d needed to judge its failure rate" % (
             _plural(calls, "call"), policy["min_invocations"])
     rate = float(failures) / calls if calls else 0.0
-    if rate <= policy["max_failure_rate"]:
+    max_rate = cast(float, policy["max_failure_rate"])  # set, or enabled_rules() would not run this rule
+    if rate <= max_rate:
         return PASSED, None
-    shown, limit = _percentages(rate, policy["max_failure_rate"])
+    shown, limit = _percentages(rate, max_rate)
     return FAILED, "failure rate %s exceeds %s (%d of %d calls)" % (shown, limit, failures, calls)
 
 
-def _allow_shared(service, _policy, _now_ms):
+def _allow_shared(service: Service, _policy: Policy, _now_ms: int) -> Tuple[str, Optional[str]]:
     if service.get("is_shared") is True:
         return FAILED, "shared services are not allowed"
     return PASSED, None
 
 
-def _max_deploying_minutes(service, policy, now_ms):
+def _max_deploying_minutes(service: Service, policy: Policy, now_ms: int) -> Tuple[str, Optional[str]]:
     if service["status"] != "deploying":
         return PASSED, None
     updated = _whole(service.get("update_time"))
@@ -216,13 +258,13 @@ def _max_deploying_minutes(service, policy, now_ms):
         # API data, like an odd counter: the rule cannot judge this service, the others still can.
         return SKIPPED, "its update time %s is not a time from year 1 to 9999" % _shown(updated)
     minutes = max(0, (now_ms - updated) // 60000)
-    if minutes <= policy["max_deploying_minutes"]:
+    allowed = cast(int, policy["max_deploying_minutes"])  # set, or enabled_rules() would not run this rule
+    if minutes <= allowed:
         return PASSED, None
-    return FAILED, "deploying for %s, more than the %d allowed" % (
-        _plural(minutes, "minute"), policy["max_deploying_minutes"])
+    return FAILED, "deploying for %s, more than the %d allowed" % (_plural(minutes, "minute"), allowed)
 
 
-_CHECKS = {
+_CHECKS: Dict[str, _Rule] = {
     "required_running": _required_running,
     "forbidden_statuses": _forbidden_statuses,
     "max_failure_rate": _max_failure_rate,
@@ -231,7 +273,8 @@ _CHECKS = {
 }
 
 
-def _check(project_id, service_name, service_id, rule, outcome, reason):
+def _check(project_id: Optional[str], service_name: str, service_id: Optional[str], rule: str, outcome: str,
+           reason: Optional[str]) -> Check:
     """One check. ``detail`` is the violation sentence of a failed check, the reason of a skipped one."""
     if outcome == FAILED:
         reason = "%s: %s" % (service_name, reason)
@@ -240,7 +283,7 @@ def _check(project_id, service_name, service_id, rule, outcome, reason):
             "rule": rule, "outcome": outcome, "detail": None if reason is None else printable(reason)}
 
 
-def _validated_services(services):
+def _validated_services(services: object) -> List[Service]:
     if not isinstance(services, (list, tuple)):
         raise ResError("Compliance rules apply to a list of services (the 'services' that hwc.res.infer_service_info "
                        "returns), not to %s." % type(services).__name__)
@@ -249,10 +292,10 @@ def _validated_services(services):
                 isinstance(service.get(key), str) for key in ("service_name", "status")):
             raise ResError("Service %d has no text service_name and status; compliance rules apply to the 'services' "
                            "that hwc.res.infer_service_info returns." % index)
-    return services
+    return list(services)
 
 
-def _validated_failures(failed_projects):
+def _validated_failures(failed_projects: object) -> List[ReportedFailure]:
     if failed_projects is None:
         return []
     if not isinstance(failed_projects, (list, tuple)):
@@ -266,16 +309,19 @@ def _validated_failures(failed_projects):
     return list(failed_projects)
 
 
-def _ordered_projects(records, project_ids):
+def _ordered_projects(records: Iterable[Mapping[str, Any]], project_ids: Optional[Iterable[Optional[str]]]
+                      ) -> List[Optional[str]]:
     """``project_ids``, then the other projects of ``records`` (services or checks), each once; [None] if none."""
-    projects = []
+    projects: List[Optional[str]] = []
     for project_id in list(project_ids or []) + [record.get("project_id") for record in records]:
         if project_id not in projects:
             projects.append(project_id)
     return projects or [None]
 
 
-def check_services(services, policy, now_ms, project_ids=None, failed_projects=None):
+def check_services(services: object, policy: object, now_ms: object,
+                   project_ids: Optional[Iterable[Optional[str]]] = None,
+                   failed_projects: object = None) -> List[Check]:
     """Every check of ``services`` against ``policy`` at ``now_ms`` (epoch milliseconds).
 
     ``project_ids`` are the projects to check: a required name must match a
@@ -291,7 +337,7 @@ def check_services(services, policy, now_ms, project_ids=None, failed_projects=N
     policy, _warnings = normalize_policy(policy)
     now_ms = validated_now_ms(now_ms)
     rules = enabled_rules(policy)
-    checks = []
+    checks: List[Check] = []
     for project_id in _ordered_projects(services + failures, project_ids):
         unreadable = [failure for failure in failures if failure.get("project_id") == project_id]
         for failure in unreadable:
@@ -310,14 +356,18 @@ def check_services(services, policy, now_ms, project_ids=None, failed_projects=N
     return checks
 
 
-def result_from_checks(checks, checked):
+def result_from_checks(checks: Iterable[Check], checked: int) -> ComplianceResult:
     """The role's fact: ``{"passed", "checked", "violations"}``; ``checked`` counts the services."""
-    violations = [dict((key, check[key]) for key in VIOLATION_KEYS) for check in checks if check["outcome"] == FAILED]
+    violations: List[Violation] = [
+        {"project_id": check["project_id"], "service_name": check["service_name"], "service_id": check["service_id"],
+         "rule": check["rule"], "detail": check["detail"]} for check in checks if check["outcome"] == FAILED]
     return {"passed": not violations, "checked": checked, "violations": violations}
 
 
-def evaluate(services, policy, now_ms, project_ids=None, failed_projects=None):
+def evaluate(services: object, policy: object, now_ms: object, project_ids: Optional[Iterable[Optional[str]]] = None,
+             failed_projects: object = None) -> ComplianceResult:
     """Check ``services`` against ``policy``; returns the role's fact (see result_from_checks)."""
+    services = _validated_services(services)
     return result_from_checks(check_services(services, policy, now_ms, project_ids, failed_projects), len(services))
 
 
@@ -328,7 +378,18 @@ REMEDIATION = "remediation"
 REMEDIATION_KEYS = ("project_id", "service_id", "service_name", "status_before", "status_after", "error")
 
 
-def services_to_start(services, policy):
+class RemediationRecord(TypedDict):
+    """What one start did (see remediation_records): the keys of REMEDIATION_KEYS."""
+
+    project_id: Optional[str]
+    service_id: Optional[str]
+    service_name: str
+    status_before: Optional[str]
+    status_after: Optional[str]  # None: not started (check mode), or the start failed
+    error: Optional[str]
+
+
+def services_to_start(services: object, policy: object) -> List[Service]:
     """The services remediation starts: those a ``required_running`` name matches that are ``stopped``.
 
     Nothing else: a ``deploying`` service is on its way already, a ``concerning`` one runs (RES has no call
@@ -340,7 +401,7 @@ def services_to_start(services, policy):
             and any(fnmatchcase(service["service_name"], pattern) for pattern in policy["required_running"])]
 
 
-def remediation_records(start_results, check_mode=False):
+def remediation_records(start_results: object, check_mode: bool = False) -> List[RemediationRecord]:
     """One record per start, from the ``results`` of a registered loop of hwc.res.infer_service over services.
 
     A record holds the service (``project_id``, ``service_id``, ``service_name``), its ``status_before`` (the
@@ -352,7 +413,7 @@ def remediation_records(start_results, check_mode=False):
     if not isinstance(start_results, (list, tuple)):
         raise ResError("Remediation records are made of the 'results' list of a registered loop of "
                        "hwc.res.infer_service, not of %s." % type(start_results).__name__)
-    records = []
+    records: List[RemediationRecord] = []
     for index, result in enumerate(start_results):
         service = result.get("item") if isinstance(result, dict) else None
         if not isinstance(service, dict) or not isinstance(service.get("service_name"), str):
@@ -372,27 +433,29 @@ def remediation_records(start_results, check_mode=False):
     return records
 
 
-def normalize_remediated(remediated):
+def normalize_remediated(remediated: object) -> List[RemediationRecord]:
     """The remediation records, validated, each with every key of REMEDIATION_KEYS (missing ones None)."""
     if remediated is None:
         return []
     if not isinstance(remediated, (list, tuple)):
         raise ResError("remediated must be a list of remediation records, not %s." % type(remediated).__name__)
-    records = []
+    records: List[RemediationRecord] = []
     for index, record in enumerate(remediated):
         if not isinstance(record, dict) or not isinstance(record.get("service_name"), str) or not all(
                 isinstance(record.get(key), (str, type(None))) for key in REMEDIATION_KEYS):
             others = ", ".join(key for key in REMEDIATION_KEYS if key != "service_name")
             raise ResError("remediated[%d] must be a remediation record: a dict with a text service_name, and "
                            "text or null %s." % (index, others))
-        records.append(dict((key, record.get(key)) for key in REMEDIATION_KEYS))
+        records.append({"project_id": record.get("project_id"), "service_id": record.get("service_id"),
+                        "service_name": record["service_name"], "status_before": record.get("status_before"),
+                        "status_after": record.get("status_after"), "error": record.get("error")})
     return records
 
 
-def remediation_checks(remediated):
+def remediation_checks(remediated: object) -> List[Check]:
     """Each record as a check of the step ``remediation``: passed when the service was started, failed with
     the error when the start failed, skipped when check mode only reported the start."""
-    checks = []
+    checks: List[Check] = []
     for record in normalize_remediated(remediated):
         if record["error"] is not None:
             outcome, reason = FAILED, "could not start it: %s" % record["error"]

@@ -100,7 +100,7 @@ class ServiceWatch:
                 continue
             previous = self._last_good.get(watched)
             # A service listed twice would otherwise seem to change status at every poll.
-            self._last_good[watched] = distinct_services(read.services)[0]
+            self._last_good[watched] = distinct_services(read.services or [])[0]
             if previous is None and not self.emit_initial:
                 continue
             changes = service_changes(previous or [], self._last_good[watched], self.service_filter)

@@ -13,22 +13,34 @@ at run time). Configuration mistakes raise ResError; the plugin turns that into
 AnsibleParserError.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import hashlib
 import json
 import re
-from collections import Counter, namedtuple
+from collections import Counter
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from ansible import constants as C
 from ansible.utils.vars import isidentifier
 from ansible.vars.reserved import get_reserved_names
+from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
+from ansible_collections.hwc.res.plugins.module_utils._types import Service
 
-# renamed: the name was kept for localhost or a group; replaced: the preferred name could not be a host name.
-HostAssignment = namedtuple("HostAssignment", "name service renamed replaced")
+if TYPE_CHECKING:
+    from ansible.template import Templar
+
+
+class HostAssignment(NamedTuple):
+    """The host name a service gets, and why it is not the preferred one."""
+
+    name: str
+    service: Service
+    renamed: bool  # the preferred name was kept for localhost or a group
+    replaced: bool  # the preferred name could not be a host name
+
+
 _INVALID_VARIABLE_CHARACTERS = re.compile("[^A-Za-z0-9_]")
 
 # Characters no host name may hold. Braces and "#" ("#jinja2:" chooses other delimiters) could make a
@@ -46,7 +58,7 @@ _DIGEST_PREFIX = "sha256-"
 _DIGEST_PART = re.compile(r"sha256-[0-9a-f]{16}\Z")
 
 
-def preferred_name(service, preferences):
+def preferred_name(service: Service, preferences: Iterable[str]) -> Optional[str]:
     """The value of the first field in ``preferences`` that the service has as text or a number; None if none."""
     for field in preferences:
         value = service.get(field)
@@ -59,7 +71,7 @@ def preferred_name(service, preferences):
     return None
 
 
-def safe_host_name(name):
+def safe_host_name(name: str) -> bool:
     """Whether ``name`` can be a host name as it is: no template, nothing AWX or an inventory file misreads.
 
     At most MAX_HOST_NAME_LENGTH printable characters (no control, format or line separator
@@ -70,7 +82,7 @@ def safe_host_name(name):
             and not _HOST_NAME_UNSAFE_CHARACTERS.search(name) and not name.startswith(_HOST_PATTERN_OPERATORS))
 
 
-def name_part(identifier):
+def name_part(identifier: str) -> str:
     """``identifier`` (a service or project ID) as it may stand in a host name: itself, or ``sha256-<16 hex>``.
 
     An ID that is no safe_host_name, or longer than 64 characters, is digested. An ID that
@@ -82,7 +94,8 @@ def name_part(identifier):
     return _DIGEST_PREFIX + hashlib.sha256(identifier.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def assign_host_names(services, preferences, reserved=None):
+def assign_host_names(services: Iterable[Service], preferences: Sequence[str], reserved: Optional[ReservedNames] = None
+                      ) -> Tuple[List[HostAssignment], List[Service]]:
     """Give every service a unique host name; returns (assignments in service order, services without a name).
 
     A service is named by the first of the ``preferences`` fields it has. A name
@@ -95,7 +108,10 @@ def assign_host_names(services, preferences, reserved=None):
     the set of services, so the names do not depend on which project answered
     first. Linear in the number of services.
     """
-    bases, named, nameless, replaced = [], [], [], []
+    bases: List[str] = []
+    named: List[Service] = []
+    nameless: List[Service] = []
+    replaced: List[bool] = []
     for service in services:
         name = preferred_name(service, preferences)
         if name is None:
@@ -111,9 +127,10 @@ def assign_host_names(services, preferences, reserved=None):
     names = [base if holders[base] == 1 else "%s_%s" % (
         base, name_part(service["project_id"]) if in_project[base, service["project_id"]] == 1 else part)
         for base, service, part in zip(bases, named, service_parts)]
-    renamed = [bool(reserved) and reserved.holds(name) for name in names]
-    names = [reserved.renamed(name, part) if rename else name
-             for name, part, rename in zip(names, service_parts, renamed)]
+    renamed = [reserved is not None and reserved.holds(name) for name in names]
+    if reserved is not None:
+        names = [reserved.renamed(name, part) if rename else name
+                 for name, part, rename in zip(names, service_parts, renamed)]
     # A service literally called like another's qualified name collides again; the service ID settles that.
     holders = Counter(names)
     names = [name if holders[name] == 1 else "%s_%s" % (base, part)
@@ -132,14 +149,14 @@ class ReservedNames:
     source (a host added to a group of its own name, ``all`` made a child group).
     """
 
-    def __init__(self, names, prefixes=()):
+    def __init__(self, names: Iterable[str], prefixes: Iterable[str] = ()) -> None:
         self.names = frozenset(names)
         self.prefixes = tuple(prefixes)
 
-    def holds(self, name):
+    def holds(self, name: str) -> bool:
         return name in self.names or name.startswith(self.prefixes)
 
-    def renamed(self, name, service_id):
+    def renamed(self, name: str, service_id: str) -> str:
         """``<name>_<service_id>``: the prefix may still match, but no group or localhost has this name."""
         name = "%s_%s" % (name, service_id)
         while name in self.names:
@@ -147,7 +164,7 @@ class ReservedNames:
         return name
 
 
-def ansible_variable_names(templar):
+def ansible_variable_names(templar: Templar) -> FrozenSet[str]:
     """The names Ansible keeps for itself, from the running ansible-core: a host var must not hide them.
 
     Its reserved names (play keywords such as ``name`` or ``timeout``, on which ansible-core warns when a
@@ -163,7 +180,8 @@ def ansible_variable_names(templar):
     return frozenset(names)
 
 
-def host_var_names(fields, reserved_prefix, shadowing=()):
+def host_var_names(fields: Iterable[str], reserved_prefix: str, shadowing: Iterable[str] = ()
+                   ) -> Dict[str, Optional[str]]:
     """{field: host var name} for every field name in ``fields``; the fields left out map to None.
 
     A field whose name is no valid variable name (``with-dash``), or is one of
@@ -177,7 +195,7 @@ def host_var_names(fields, reserved_prefix, shadowing=()):
     fields = sorted(set(fields))
     shadowing = frozenset(shadowing)
     taken = set(field for field in fields if isidentifier(field) and field not in shadowing)
-    names = {}
+    names: Dict[str, Optional[str]] = {}
     for field in fields:
         name = field
         if field not in taken:
@@ -197,7 +215,7 @@ _SCOPE_FIELDS = ("endpoint", "identity_endpoint", "auth_method", "user", "domain
                  "project_id", "project_name", "workspace_id")
 
 
-def cache_scope(configs):
+def cache_scope(configs: Iterable[ConnectionConfig]) -> str:
     """A short digest of what the ConnectionConfigs would fetch, for the cache key.
 
     Two runs of one inventory file with other credentials, projects or endpoints

@@ -13,15 +13,21 @@ A pure function over the checks that ``_compliance.check_services`` (and
 ``hwc.res.infer_service_compliance``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from typing import Iterable, List, Optional, Sequence
 
-from ansible_collections.hwc.res.plugins.plugin_utils._compliance import EPOCH, FAILED, SKIPPED, validated_now_ms
+from ansible_collections.hwc.res.plugins.plugin_utils._compliance import (
+    EPOCH,
+    FAILED,
+    SKIPPED,
+    Check,
+    Policy,
+    validated_now_ms,
+)
 
 SUITE_NAME = "infer_service_compliance"
 
@@ -29,7 +35,8 @@ SUITE_NAME = "infer_service_compliance"
 _NOT_XML = re.compile(u"[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE_NAME):
+def junit_report(checks: Sequence[Check], now_ms: object, policy: Optional[Policy] = None,
+                 project_ids: Optional[Iterable[Optional[str]]] = None, suite_name: str = SUITE_NAME) -> str:
     """The checks as JUnit XML text: one test suite, one test case per check.
 
     A test case's classname is ``<project_id>.<service_name>`` (the required
@@ -51,7 +58,7 @@ def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE
     projects = _projects(checks, project_ids)
     properties = [("project_ids", ",".join(projects))] if projects else []
     if policy is not None:
-        properties += [("policy.%s" % key, _policy_text(policy[key])) for key in sorted(policy)]
+        properties += [("policy.%s" % key, _policy_text(value)) for key, value in sorted(policy.items())]
     if properties:
         element = ET.SubElement(suite, "properties")
         for name, value in properties:
@@ -70,23 +77,23 @@ def junit_report(checks, now_ms, policy=None, project_ids=None, suite_name=SUITE
     return u'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + u"\n"
 
 
-def _projects(checks, project_ids):
+def _projects(checks: Iterable[Check], project_ids: Optional[Iterable[Optional[str]]]) -> List[str]:
     """``project_ids``, then the other projects of ``checks``, each once; no None."""
-    projects = []
+    projects: List[str] = []
     for project_id in list(project_ids or []) + [check["project_id"] for check in checks]:
         if project_id is not None and project_id not in projects:
             projects.append(project_id)
     return projects
 
 
-def _xml_text(value):
+def _xml_text(value: object) -> str:
     """``value`` as text XML can hold: characters XML 1.0 forbids become visible escapes such as ``\\x01``."""
     text = u"" if value is None else u"%s" % (value,)
     return _NOT_XML.sub(lambda match: "\\x%02x" % ord(match.group()) if ord(match.group()) < 0x100
                         else "\\u%04x" % ord(match.group()), text)
 
 
-def _policy_text(value):
+def _policy_text(value: object) -> str:
     if isinstance(value, list):
         return ",".join(value)
     if value is None:

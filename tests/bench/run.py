@@ -13,10 +13,6 @@ baseline, against the target. The simulator's request counters show how many
 token and list requests each side made. Exit code 1 when a target is missed.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import argparse
 import copy
 import json

@@ -3,10 +3,6 @@
 
 """Fixtures of the functional tests; the harness itself is in harness.py."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import sys
 from pathlib import Path
 

@@ -17,10 +17,6 @@ An example is a playbook (a list of plays), a task list, an inventory source (a 
 Anything else is an example nobody runs: the test fails on it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ast
 import re
 import textwrap

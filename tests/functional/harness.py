@@ -8,10 +8,6 @@ scratch ANSIBLE_HOME, no HW_* variable from the caller, and the credentials of
 the chosen auth method (see CREDENTIALS).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import subprocess

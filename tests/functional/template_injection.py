@@ -7,10 +7,6 @@ Each text, if Ansible ever rendered it, would run a shell command (a ``pipe`` lo
 after the text in a folder of the test's own: an empty folder afterwards means nothing ran.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 def hostile_texts(marker_dir):
     """Name -> text: an expression, a statement, and a ``#jinja2:`` header choosing delimiters without braces."""

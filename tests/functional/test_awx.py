@@ -9,10 +9,6 @@ AWX's own packages (awx-plugins-interfaces, ansible-runner) are in the main virt
 need them are skipped on the matrix legs, the inventory update test runs there too.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import re
 import sys

@@ -3,10 +3,6 @@
 
 """The role hwc.res.infer_service_compliance through real ansible-playbook runs against the simulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import subprocess
 import time

@@ -14,10 +14,6 @@ Every example only reads from the simulator (the collection has no module that w
 simulator serves the whole module; an example that writes will need a simulator of its own.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import hashlib
 import json

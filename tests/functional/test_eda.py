@@ -8,10 +8,6 @@ named with Jinja templates that would run a command: the report must store their
 Needs Java 17 (tests/functional/eda/install_java.sh installs it) and ansible-rulebook (requirements-dev.txt).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import shutil

@@ -10,10 +10,6 @@ passed as ``-e @env/extravars``. The AWX case writes them as automation controll
 that EDA controller's run_job_template launches: every key and value tagged ``!unsafe``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import shutil
 

@@ -3,10 +3,6 @@
 
 """Every playbook in playbooks/, run as a user would run it (credentials from HW_*) against the simulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import xml.etree.ElementTree as ET
 

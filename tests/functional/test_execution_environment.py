@@ -3,10 +3,6 @@
 
 """The execution environment: the built collection, ansible-builder create on the example, and introspection."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import shutil
 import subprocess
 import tarfile

@@ -10,10 +10,6 @@ distinctive strings, set both as options and in the environment, and none of
 them may appear in anything a run prints or returns.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import json
 import signal

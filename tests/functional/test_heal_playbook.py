@@ -9,10 +9,6 @@ or as automation controller does for run_job_template (every string ``!unsafe``)
 with templates that would run a command; the simulator's write log says what the playbook wrote.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import shutil
 from pathlib import Path
 

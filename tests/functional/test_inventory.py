@@ -3,10 +3,6 @@
 
 """The inventory plugin hwc.res.infer_services through real ansible-inventory and ansible-playbook runs."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import re

@@ -3,10 +3,6 @@
 
 """The lookup hwc.res.infer_services through real ansible-playbook runs against the simulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from harness import EAST_PROJECT_ID, PROD_PROJECT_ID, PROJECT_ID, iso_ms, task_play

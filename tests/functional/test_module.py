@@ -3,10 +3,6 @@
 
 """hwc.res.infer_service_info through real ansible-playbook runs against the simulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from harness import PROD_PROJECT_ID, PROJECT_ID, SAMPLE, task_play
 
 SAMPLE_SERVICES = next(p for p in SAMPLE["projects"] if p["id"] == PROJECT_ID)["workspaces"]["0"]

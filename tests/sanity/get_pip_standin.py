@@ -22,10 +22,6 @@ What it does instead:
    dropped; ``pip install`` would reject them.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import subprocess
 import sys
 

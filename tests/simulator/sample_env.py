@@ -10,10 +10,6 @@ A VALUE of the form ``sample:PATH`` is looked up in DATA_FILE (the simulator's s
 data; PATH is dotted, list items by index); any other VALUE is taken as it is.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import shlex
 import sys

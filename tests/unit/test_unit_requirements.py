@@ -3,10 +3,6 @@
 
 """tests/unit/requirements.txt (read by ansible-test units) against requirements-dev.txt (make units, make matrix)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 from pathlib import Path
 

@@ -3,10 +3,6 @@
 
 """extensions/awx/credential_type.yml says what module_utils/_options.py declares."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 from pathlib import Path
 

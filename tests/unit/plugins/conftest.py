@@ -8,10 +8,6 @@ Module and module_utils tests see this file too, and ansible-test runs those wit
 of controller tests are in controller_fixtures.py.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import sys
 from pathlib import Path

@@ -8,10 +8,6 @@ of reach of module and module_utils tests; so only the conftest.py of the contro
 folders (lookup, inventory, filter) imports them.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import sys
 from pathlib import Path
 

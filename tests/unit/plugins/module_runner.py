@@ -3,10 +3,6 @@
 
 """A module's main() run in-process with given arguments, its exit_json or fail_json caught as the outcome."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 from contextlib import contextmanager
 from unittest.mock import patch

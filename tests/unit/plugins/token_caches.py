@@ -3,10 +3,6 @@
 
 """Tests start from an empty cache of IAM tokens and project IDs (module tests may import this too)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwc.res.plugins.module_utils import _auth
 
 

@@ -3,10 +3,6 @@
 
 """The option declarations in module_utils/_options.py and the doc fragments must say the same thing."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 import yaml
 

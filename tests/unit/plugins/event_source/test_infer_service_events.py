@@ -8,10 +8,6 @@ The source accepts intervals of 1 second and more; these tests lower that floor 
 a second (see ``source``). Polls are counted by the simulator's list requests, never by the clock.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import asyncio
 import json
 import logging

@@ -3,8 +3,4 @@
 
 """The controller fixtures (tests/unit/plugins/controller_fixtures.py) for the tests in this folder."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwc.res.tests.unit.plugins.controller_fixtures import warnings  # noqa: F401  pylint: disable=unused-import

@@ -4,10 +4,6 @@
 """The filters compliance_policy, compliance_result, compliance_junit, compliance_to_start and compliance_remediated:
 arguments, errors, warnings, docs."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import inspect
 import xml.etree.ElementTree as ET
 from pathlib import Path

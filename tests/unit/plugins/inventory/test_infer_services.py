@@ -3,10 +3,6 @@
 
 """The inventory plugin hwc.res.infer_services, loaded by Ansible's plugin loader, against an in-process simulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import os
 import sys

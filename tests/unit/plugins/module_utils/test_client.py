@@ -3,10 +3,6 @@
 
 """The client against the simulator: every auth method, retries, error shapes, configuration errors."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import socket
 import time

@@ -3,10 +3,6 @@
 
 """Property tests: whatever the API sends, the client returns normalized services or raises ResError."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 from hypothesis import HealthCheck, given, settings

@@ -4,10 +4,6 @@
 """The client against a server it cannot trust: echoed secrets, slow or endless or huge bodies, odd JSON,
 redirects and every error shape Huawei's SDK reads."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 import time
 

@@ -3,10 +3,6 @@
 
 """The services of several projects as one answer: order, counts per project, failures, concurrent details."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible_collections.hwc.res.plugins.module_utils import _auth

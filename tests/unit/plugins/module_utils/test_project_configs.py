@@ -3,10 +3,6 @@
 
 """The projects option: one ConnectionConfig per project and workspace."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible_collections.hwc.res.plugins.module_utils._config import (

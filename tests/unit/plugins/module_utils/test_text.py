@@ -3,10 +3,6 @@
 
 """API text made printable, and secrets removed from server text."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import html
 import json
 import re

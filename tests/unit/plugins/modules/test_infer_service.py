@@ -3,10 +3,6 @@
 
 """The state module in-process, against a simulator of the test's own: every write is read from its log."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible_collections.hwc.res.plugins.modules import infer_service

@@ -3,10 +3,6 @@
 
 """The module in-process, against the simulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import time
 from pathlib import Path

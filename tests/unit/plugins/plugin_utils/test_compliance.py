@@ -3,10 +3,6 @@
 
 """The compliance rules and what remediation needs, as pure functions, without Ansible or a cloud."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
@@ -337,6 +333,13 @@ def test_services_must_be_what_the_module_returns(services, message):
     with pytest.raises(ResError) as caught:
         evaluate(services, {}, NOW)
     assert message in caught.value.message
+
+
+def test_a_tuple_of_services_is_checked_like_a_list():
+    services = [service("res-a"), service("res-b", status="stopped")]
+    policy = {"required_running": ["res-*"]}
+    assert check_services(tuple(services), policy, NOW) == check_services(services, policy, NOW)
+    assert evaluate(tuple(services), policy, NOW) == evaluate(services, policy, NOW)
 
 
 # ---- the time of the check ----------------------------------------------------------------------------------------

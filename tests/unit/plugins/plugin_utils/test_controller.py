@@ -3,10 +3,6 @@
 
 """make_unsafe: API text that could be a template is never rendered; other text stays plain."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible.utils.unsafe_proxy import AnsibleUnsafe

@@ -3,10 +3,6 @@
 
 """plugin_utils/_events.py: readings in, events out, without HTTP."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 from types import SimpleNamespace
 

@@ -3,10 +3,6 @@
 
 """The inventory plugin's pure rules: host names and collisions, host var names, cache scope."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import re
 from itertools import permutations

@@ -3,10 +3,6 @@
 
 """The JUnit report of a compliance result, as a pure function, without Ansible or a cloud."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings
