@@ -9,10 +9,6 @@ back at -vvvv, a wait that runs out of time, and Ctrl-C during a wait. The crede
 fault matrix's distinctive secrets, none of which may show.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import re
