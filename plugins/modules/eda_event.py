@@ -55,9 +55,10 @@ EXAMPLES = r"""
   hwc.res.eda_event:
   register: eda
 
-- name: Say which service changed
+- name: Say which service changed (a rule that matched one event)
   ansible.builtin.debug:
     msg: "{{ eda.event.service.service_name }} is {{ eda.event.service.status }}"
+  when: eda.event is defined
 
 - name: Name the services of a rule that matched several events (condition all or any)
   ansible.builtin.debug:

@@ -12,6 +12,8 @@ An example is a playbook (a list of plays), a task list, an inventory source (a 
 ``plugin`` is a plugin of this collection), or marked in a comment of its own:
 
 - ``# example-extra-vars-for: <playbook>``: extra vars of that playbook of the collection;
+- ``# example-rulebook-vars-for: <rulebook>``: the variables (``ansible-rulebook --vars``) of that
+  rulebook of the collection, a path such as ``extensions/eda/rulebooks/infer_service_heal.yml``;
 - ``# example-not-run: <why>``: it cannot run here (it needs AWX, for example), and says why.
 
 Anything else is an example nobody runs: the test fails on it.
@@ -30,12 +32,13 @@ COLLECTION = "hwc.res."
 
 NOT_RUN = re.compile(r"^\s*#\s*example-not-run:\s*(?P<why>\S.*)$", re.MULTILINE)
 EXTRA_VARS_FOR = re.compile(r"^\s*#\s*example-extra-vars-for:\s*(?P<playbook>\S+)\s*$", re.MULTILINE)
+RULEBOOK_VARS_FOR = re.compile(r"^\s*#\s*example-rulebook-vars-for:\s*(?P<rulebook>\S+)\s*$", re.MULTILINE)
 _FENCE = re.compile(r"^```(?:yaml|yaml\+jinja)\s*$")
 _DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?:code|code-block|sourcecode)::\s*(?:yaml|yaml\+jinja)\s*$")
 _DIRECTIVE_OPTION = re.compile(r"^\s+:[\w-]+:")
 
-# kind: playbook, tasks, inventory, extra_vars, not_run or unknown; detail: the playbook of
-# extra_vars, the reason of not_run, why an unknown example is no example.
+# kind: playbook, tasks, inventory, extra_vars, rulebook_vars, not_run or unknown; detail: the playbook of
+# extra_vars, the rulebook of rulebook_vars, the reason of not_run, why an unknown example is no example.
 Example = namedtuple("Example", "path line text kind detail")
 
 
@@ -108,6 +111,9 @@ def classify(text):
     extra_vars_for = EXTRA_VARS_FOR.search(text)
     if extra_vars_for:
         return "extra_vars", extra_vars_for.group("playbook")
+    rulebook_vars_for = RULEBOOK_VARS_FOR.search(text)
+    if rulebook_vars_for:
+        return "rulebook_vars", rulebook_vars_for.group("rulebook")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
