@@ -264,6 +264,7 @@ def decoded_views(text: str) -> List[str]:
         pass
     return views
 
+
 # An SDK-HMAC-SHA256 signature: 64 hex digits, which every escaping leaves as they are. It authorizes its
 # request for the gateway's 15 minutes, and each request has another, so it is matched by its shape: a
 # SHA-256 digest redacted with it is no loss.
