@@ -73,7 +73,6 @@ _TIME_RANGE = "from %d (0001-01-01T00:00:00Z) to %d (9999-12-31T23:59:59.999Z)" 
 _INTEGER_TEXT = re.compile(r"\s*[+-]?[0-9]+\s*\Z")
 
 
-
 def normalize_policy(policy):
     """Validate a policy dict and fill in the defaults; returns ``(policy, warnings)``.
 
