@@ -1,6 +1,5 @@
 # Build and test tooling of hwc.res (docs/development.md): a table of targets, the work in scripts
 # under tests/. Every target installs what it uses: a fresh clone needs only the pyenv Pythons and git.
-
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .ONESHELL:
@@ -55,9 +54,9 @@ UNITS_PYTHON ?= 3.11
 UNITS_ARGS ?=
 INTEGRATION_PYTHON ?= 3.11
 INTEGRATION_ARGS ?=
-# `make matrix` legs, NAME:PYTHON:ANSIBLE-CORE:OVERRIDES (NAME==VERSION,... replacing pins of requirements-dev.txt).
+# Legs of `make matrix` and `make sanity-matrix`, NAME:PYTHON:ANSIBLE-CORE:OVERRIDES[:HOST_PYTHON] (docs/development.md).
 MATRIX_LEGS ?= \
-	py3.13-core2.21:$(PYENV_ROOT)/versions/3.13.0/bin/python:2.21.5: \
+	py3.13-core2.21:$(PYENV_ROOT)/versions/3.13.0/bin/python:2.21.5::$(PYENV_ROOT)/versions/3.9.18/bin/python \
 	py3.12-core2.20:$(PYENV_ROOT)/versions/3.12.1/bin/python:2.20.10: \
 	py3.11-core2.16:$(PYENV_ROOT)/versions/3.11.7/bin/python:2.16.19: \
 	py3.10-core2.17:$(PYENV_ROOT)/versions/3.10.13/bin/python:2.17.14:hypothesis==6.168.5
@@ -72,11 +71,9 @@ DEMO_ENV ?= \
 # `make test` runs these in order (tests/run_steps.sh), cheap and likely to fail first; a new step is a target
 # and a word here. KEEP_GOING=1 runs every step even after a failure.
 TEST_STEPS := venv units lint docs docsite build release-check eda functional integration sanity \
-	units-ansible-test molecule matrix
-
+	units-ansible-test molecule matrix sanity-matrix
 .PHONY: help venv tree test units units-ansible-test functional integration sanity lint molecule matrix \
-	matrix-leg eda demo bench docs docsite build release-check clean
-
+	sanity-matrix matrix-leg eda demo bench docs docsite build release-check clean
 # ---- Environment -----------------------------------------------------------
 ## help        list the targets
 help:
@@ -121,9 +118,12 @@ molecule: venv
 ## matrix      tests/unit + tests/functional -m matrix on each leg of MATRIX_LEGS (own venv under build/matrix/)
 matrix: tree
 	@MAKE="$(MAKE)" tests/matrix.sh $(MATRIX_LEGS)
-# One leg, called by `matrix` with LEG_NAME, LEG_PYTHON, LEG_CORE, LEG_OVERRIDES.
+## sanity-matrix  ansible-test sanity (SANITY_ARGS=...) on each leg of MATRIX_LEGS, SANITY_JOBS (2) legs at a time
+sanity-matrix: tree
+	@MAKE="$(MAKE)" LEG_STEP=sanity LEG_JOBS="$(or $(SANITY_JOBS),2)" tests/matrix.sh $(MATRIX_LEGS)
+# One leg, called by tests/matrix.sh with LEG_*; LEG_STEP and SANITY_ARGS reach the script as command-line variables.
 matrix-leg:
-	@tests/matrix_leg.sh "$(BUILD)/matrix/$(LEG_NAME)" "$(LEG_NAME)" "$(LEG_PYTHON)" "$(LEG_CORE)" "$(LEG_OVERRIDES)"
+	@tests/matrix_leg.sh "$(BUILD)/matrix/$(LEG_NAME)" "$(LEG_NAME)" "$(LEG_PYTHON)" "$(LEG_CORE)" "$(LEG_OVERRIDES)" "$(LEG_HOST_PYTHON)"
 
 # ---- Using and releasing the collection ------------------------------------
 ## demo        start the simulator; run playbooks/demo.yml, the inventory graph, a play on stopped hosts, a compliance run; stop it

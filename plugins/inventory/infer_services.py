@@ -93,15 +93,12 @@ seealso:
 """
 
 EXAMPLES = r"""
-# Three inventory sources, one file each (a source file holds one YAML document).
----
-# prod.infer_services.yml: every service of the project in HW_PROJECT_ID,
-# with the credentials of the HW_* environment (an AWX credential injects them)
-plugin: hwc.res.infer_services
-
----
-# all.infer_services.yml: two projects, one of them in two workspaces, only services that
-# need attention, grouped by type, and an alert variable per host
+# all.infer_services.yml, an inventory source (one YAML document; its file name ends with infer_services.yml).
+# The smallest source is the one line "plugin: hwc.res.infer_services": every service of the project in
+# HW_PROJECT_ID, with the credentials of the HW_* environment (an AWX credential injects them).
+# This one reads two projects, one of them in two workspaces; keeps only the services that need attention,
+# grouped by type, with an alert variable per host; names hosts by service ID; signs in with a password
+# from another environment variable; and caches the services for ten minutes.
 plugin: hwc.res.infer_services
 projects:
   - 0a1b2c3d4e5f60718293a4b5c6d7e8f9
@@ -117,11 +114,6 @@ groups:
   shared: is_shared
 compose:
   alert: failure_rate is not none and failure_rate > 0.05
-
----
-# ids.infer_services.yml: hosts named by service ID, the password from another environment
-# variable, and the services cached for ten minutes
-plugin: hwc.res.infer_services
 hostnames: [service_id]
 user: ops-user
 domain: my-account

@@ -45,6 +45,18 @@ if [ "${#stray[@]}" -gt 0 ]; then
     exit 1
 fi
 
+# Links to files of this repository (docs/docsite/links.yml's extra links, and the guides) must name a
+# file that exists: Sphinx does not follow them, so a moved or renamed file would go unnoticed.
+blob="https://github.com/hwc-res/hwc.res/blob/main/"
+dangling=()
+while IFS= read -r url; do
+    [ -e "$root/${url#"$blob"}" ] || dangling+=("$url")
+done < <(grep -ohE "${blob//./\\.}[^ <>\`\"')]+" "$root"/docs/docsite/links.yml "$root"/docs/docsite/rst/*.rst | sort -u)
+if [ "${#dangling[@]}" -gt 0 ]; then
+    printf 'docsite: this link names no file of the repository: %s\n' "${dangling[@]}" >&2
+    exit 1
+fi
+
 rm -rf "$site"
 # antsibull-docs insists on a directory only its owner can write.
 mkdir -p "$(dirname "$site")"

@@ -37,8 +37,13 @@ if [[ -z "$versions" ]]; then
     echo "$command: cannot find the pip version ansible-test bootstraps in $at_dir" >&2
     exit 1
 fi
+# Replaced in one step (rename), and only when it differs: another ansible-test may be reading it.
 for version in $versions; do
-    cp "$checkout/tests/sanity/get_pip_standin.py" "$cache/get_pip_${version//./_}.py"
+    target="$cache/get_pip_${version//./_}.py"
+    if ! cmp -s "$checkout/tests/sanity/get_pip_standin.py" "$target"; then
+        cp "$checkout/tests/sanity/get_pip_standin.py" "$target.$$"
+        mv -f "$target.$$" "$target"
+    fi
 done
 
 if [[ "$command" == sanity ]] && ! command -v shellcheck >/dev/null; then
