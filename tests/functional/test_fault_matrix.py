@@ -298,6 +298,10 @@ def nested_list(levels):
     return value
 
 
+def without_blanks(text):
+    return "".join(text.split())
+
+
 def unwrapped(output):
     """The output with its lines joined: ansible-core before 2.19 wraps warnings at the terminal width."""
     return " ".join(output.split())
@@ -521,7 +525,9 @@ def test_fault(ansible, simulator, name, adapter, verbosity):
             assert sorted(s["service_name"] for s in outcome.services) == sorted(s["service_name"] for s in SERVICES)
     else:
         for fragment in fault.fragments:
-            assert fragment in outcome.message, outcome.output
+            # ansible-core before 2.19 wraps a failed source's warning at 79 columns, wherever the
+            # temporary path puts the break, and may break at a hyphen: compare without white space.
+            assert without_blanks(fragment) in without_blanks(outcome.message), outcome.output
     if verbosity == "default":
         assert "Traceback" not in outcome.output
     for secret in SECRETS + (ISSUED_TOKEN_PREFIX,) + tuple(fault.absent):
