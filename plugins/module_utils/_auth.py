@@ -182,9 +182,14 @@ def _token_expired(error: ResError) -> bool:
 
 def _parse_expiry(value: object) -> datetime:
     """IAM's expires_at (e.g. 2020-01-04T09:05:22.701000Z); unknown means: do not reuse the token."""
+    # fromisoformat, not strptime: the first strptime of a process builds its locale tables, a cost every
+    # module run would pay for one date.
     if isinstance(value, str):
         try:
-            return datetime.strptime(value.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z")
+            expiry = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             pass
+        else:
+            if expiry.tzinfo is not None:  # a time without an offset is not an instant
+                return expiry
     return datetime.now(timezone.utc)

@@ -25,7 +25,6 @@ import traceback
 from typing import TYPE_CHECKING, Any, List, Mapping, NamedTuple, Optional, Set, Union, cast
 from urllib.parse import urlsplit
 
-from ansible_collections.hwc.res.plugins.module_utils import _signer as signer
 from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import Answer, ResError, api_error
 from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, server_text
@@ -144,10 +143,13 @@ class Transport:
         prepared.headers["Host"] = urlsplit(prepared_url).netloc
         prepared.headers["Content-Type"] = "application/json"
         if sign:
+            # Imported here: a run with a password or a token never signs, so its module does not load the signer.
+            from ansible_collections.hwc.res.plugins.module_utils._signer import sign_request
+
             # Both keys are set whenever the auth method is aksk, the one that signs.
-            prepared.headers.update(signer.sign_request(method, prepared_url, prepared.headers,
-                                                        cast(str, self.config.access_key),
-                                                        cast(str, self.config.secret_key), body))
+            prepared.headers.update(sign_request(method, prepared_url, prepared.headers,
+                                                 cast(str, self.config.access_key),
+                                                 cast(str, self.config.secret_key), body))
         target = "%s %s %s" % (api, method, urlsplit(url).path)
         retry = self._retry
         while True:

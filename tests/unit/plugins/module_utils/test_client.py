@@ -7,11 +7,13 @@ import json
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from ansible_collections.hwc.res.tests.unit.plugins.token_caches import forget_tokens
+from ansible_collections.hwc.res.plugins.module_utils import _auth
 from ansible_collections.hwc.res.plugins.module_utils._client import ResClient
 from ansible_collections.hwc.res.plugins.module_utils._config import ConnectionConfig
 from ansible_collections.hwc.res.plugins.module_utils._errors import ResError
@@ -93,6 +95,21 @@ def test_password_token_is_reused_across_clients(sim):
         with make_client(sim, "password", project_id=PROJECT_ID) as res:
             res.find_services()
     assert (sim.counters["token"], sim.counters["list"]) == (1, 3)
+
+
+@pytest.mark.parametrize("expires_at, expected", [
+    ("2020-01-04T09:05:22.701000Z", datetime(2020, 1, 4, 9, 5, 22, 701000, timezone.utc)),
+    ("2020-01-04T09:05:22.701Z", datetime(2020, 1, 4, 9, 5, 22, 701000, timezone.utc)),
+    ("2020-01-04T17:05:22.000000+08:00", datetime(2020, 1, 4, 9, 5, 22, 0, timezone.utc)),
+])
+def test_token_expiry_is_read_as_an_instant(expires_at, expected):
+    assert _auth._parse_expiry(expires_at) == expected
+
+
+@pytest.mark.parametrize("expires_at", [None, 1578128722, "soon", "2020-01-04T09:05:22", "2020-01-04"])
+def test_a_token_expiry_that_is_no_instant_counts_as_now(expires_at):
+    before = datetime.now(timezone.utc)
+    assert before <= _auth._parse_expiry(expires_at) <= datetime.now(timezone.utc)
 
 
 def test_expired_password_token_is_renewed_once(sim):
