@@ -55,6 +55,8 @@ extends_documentation_fragment:
   - hwc.res.connection
   - hwc.res.wait
   - ansible.builtin.action_common_attributes
+  - hwc.res.attributes
+  - hwc.res.attributes.actiongroup_res
 notes:
   - Credentials that only read (a read-only IAM user for compliance jobs) are refused on the write, with the HTTP
     status and the error code RES sends; the task then says that nothing was changed.
@@ -68,13 +70,6 @@ attributes:
   diff_mode:
     support: full
     details: The diff shows the service's C(state) (V(present) or V(absent)), ID, name and status before and after.
-  platform:
-    platforms: all
-  action_group:
-    description: Use C(group/hwc.res.res) in C(module_defaults) to set options once for all modules of this collection.
-    support: full
-    membership:
-      - hwc.res.res
 seealso:
   - module: hwc.res.infer_service_info
     description: Read the services, filter them and wait for a status.

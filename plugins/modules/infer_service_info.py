@@ -49,6 +49,8 @@ extends_documentation_fragment:
   - hwc.res.projects
   - hwc.res.wait
   - ansible.builtin.action_common_attributes
+  - hwc.res.attributes
+  - hwc.res.attributes.actiongroup_res
 notes:
   - With O(fail_on_errors=true), a failed task still returns RV(services), RV(summary) and RV(failed_projects)
     of what could be read, so a C(rescue) or C(ignore_errors) task can use them.
@@ -58,13 +60,6 @@ attributes:
     details: The module only reads, so it runs the same in check mode.
   diff_mode:
     support: none
-  platform:
-    platforms: all
-  action_group:
-    description: Use C(group/hwc.res.res) in C(module_defaults) to set options once for all modules of this collection.
-    support: full
-    membership:
-      - hwc.res.res
 seealso:
   - plugin: hwc.res.infer_services
     plugin_type: lookup
