@@ -16,29 +16,13 @@ kind of error without a traceback.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, NamedTuple, Optional, Protocol, Tuple, overload
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 from urllib.parse import urlsplit
 
-from ansible_collections.hwc.res.plugins.module_utils._text import printable
+from ansible_collections.hwc.res.plugins.module_utils._text import Redactor, printable
 from ansible_collections.hwc.res.plugins.module_utils._types import JSONObject
 
 BODY_EXCERPT_CHARS = 200
-
-
-class Redact(Protocol):
-    """What removes secrets from server text, such as a _text.Redactor: text stays text, None stays None."""
-
-    @overload
-    def __call__(self, text: str) -> str:
-        ...
-
-    @overload
-    def __call__(self, text: None) -> None:
-        ...
-
-    @overload
-    def __call__(self, text: Optional[str]) -> Optional[str]:
-        ...
 
 
 class ResError(Exception):
@@ -67,7 +51,7 @@ class ResError(Exception):
     def __str__(self) -> str:
         return self.message
 
-    def redacted(self, redactor: Redact) -> ResError:
+    def redacted(self, redactor: Redactor) -> ResError:
         """This error with ``redactor`` applied to its message: one built from the API's data (a service)."""
         return ResError(redactor(self.message), self.status_code, self.error_code, self.error_msg, self.request_id,
                         self.encoded_authorization_message)
@@ -94,7 +78,7 @@ class Answer(NamedTuple):
     body: Optional[bytes] = None  # excerpted when the body is not a JSON object
 
 
-def api_error(service: str, method: str, url: str, answer: Answer, redact: Redact,
+def api_error(service: str, method: str, url: str, answer: Answer, redact: Redactor,
               reason: Optional[str] = None) -> ResError:
     """A ResError naming the request, the HTTP status, and the API's error code and text.
 
@@ -161,7 +145,7 @@ def _text_or_none(value: Any) -> Optional[str]:
     return None if value is None or value == "" else u"%s" % (value,)
 
 
-def _body_excerpt(body: Optional[bytes], redact: Redact) -> str:
+def _body_excerpt(body: Optional[bytes], redact: Redactor) -> str:
     if body is None:
         return "(none)"
     # Redact more than is shown, so that no secret is cut in two before it can be recognized.
